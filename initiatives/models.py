@@ -1,0 +1,821 @@
+"""The library itself: police areas, organisations, initiatives and briefings.
+
+Two ideas are kept apart everywhere, in names and in fields:
+- the editorial ``state`` (draft, in review, published, withdrawn) says
+  whether the public may see an entry;
+- the lifecycle ``status`` (planned, pilot, active, ended) says what the
+  initiative itself is doing.
+
+``Initiative.objects.published()`` is the only door to public data.
+"""
+
+import datetime
+from typing import Self
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from initiatives.partial_dates import DatePrecision, format_partial_date
+from initiatives.validators import WebAddressField
+
+
+class EditorialState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in-review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+
+
+class Region(models.TextChoices):
+    """The ITL1 regions of England, with Wales as a region of its own."""
+
+    NORTH_EAST = "north-east", "North East"
+    NORTH_WEST = "north-west", "North West"
+    YORKSHIRE_AND_THE_HUMBER = "yorkshire-and-the-humber", "Yorkshire and The Humber"
+    EAST_MIDLANDS = "east-midlands", "East Midlands"
+    WEST_MIDLANDS = "west-midlands", "West Midlands"
+    EAST_OF_ENGLAND = "east-of-england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+    WALES = "wales", "Wales"
+
+
+class PoliceAreaQuerySet(models.QuerySet["PoliceArea"]):
+    def with_governance(self) -> Self:
+        """Load governance periods, newest first, for pages that show them."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "governance_periods",
+                queryset=GovernancePeriod.objects.order_by(
+                    F("started_on").desc(nulls_last=True), "-pk"
+                ),
+            )
+        )
+
+
+class PoliceArea(models.Model):
+    """One of the 43 territorial police force areas of England and Wales."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        help_text="The force identifier used by data.police.uk, e.g. 'south-wales'.",
+    )
+    gss_code = models.CharField(
+        "GSS code",
+        max_length=9,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^(E23|W15)\d{6}$",
+                "Enter the ONS code of a police force area, e.g. E23000003.",
+            )
+        ],
+        help_text="The ONS/GSS police force area code (E23 England, W15 Wales).",
+    )
+    nation = models.CharField(max_length=10, choices=Nation.choices, db_index=True)
+    region = models.CharField(max_length=30, choices=Region.choices, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PoliceAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nation=Nation.WALES, region=Region.WALES)
+                | (Q(nation=Nation.ENGLAND) & ~Q(region=Region.WALES)),
+                name="police_area_region_in_nation",
+                violation_error_message="Welsh areas sit in the Wales region, "
+                "English areas in an English region.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:police-area-detail", kwargs={"slug": self.slug})
+
+    def governance_on(self, day: datetime.date) -> "GovernancePeriod | None":
+        """The governance period in force on a day (uses prefetched periods)."""
+        for period in self.governance_periods.all():
+            if period.is_in_force_on(day):
+                return period
+        return None
+
+    @property
+    def current_governance(self) -> "GovernancePeriod | None":
+        return self.governance_on(timezone.localdate())
+
+
+class GovernanceKind(models.TextChoices):
+    PCC = "pcc", "Police and crime commissioner"
+    PFCC = "pfcc", "Police, fire and crime commissioner"
+    MAYOR = "mayor", "Mayor with police and crime functions"
+    POLICE_AUTHORITY = "police-authority", "Police authority"
+    COUNCIL_LEADER = "council-leader", "Council leader with police and crime functions"
+    POLICING_AND_CRIME_BOARD = "policing-and-crime-board", "Policing and crime board"
+
+
+class GovernancePeriod(models.Model):
+    """Who governed policing in an area, and from when to when.
+
+    Governance is data, not code: when PCC functions pass to mayors or council
+    leaders (announced for May 2028), curators add a period; nothing changes in
+    the code.
+    """
+
+    police_area = models.ForeignKey(
+        PoliceArea, on_delete=models.CASCADE, related_name="governance_periods"
+    )
+    kind = models.CharField(max_length=30, choices=GovernanceKind.choices)
+    body_name = models.CharField(
+        max_length=200,
+        help_text="E.g. 'Mayor of London (Mayor's Office for Policing and Crime)'.",
+    )
+    started_on = models.DateField(null=True, blank=True)
+    started_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    ended_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    note = models.TextField(blank=True)
+    source_url = WebAddressField("source", blank=True)
+
+    class Meta:
+        ordering = ["police_area", F("started_on").desc(nulls_last=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="governance_period_ends_after_start",
+                violation_error_message="A governance period cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_name} ({self.period_label})"
+
+    @property
+    def started(self) -> str:
+        return format_partial_date(self.started_on, self.started_on_precision)
+
+    @property
+    def ended(self) -> str:
+        return format_partial_date(self.ended_on, self.ended_on_precision)
+
+    @property
+    def period_label(self) -> str:
+        start = self.started or "date not recorded"
+        end = self.ended or "present"
+        if self.ended_on is None and self.started_on is not None:
+            return f"since {start}"
+        return f"{start} to {end}"
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        if self.started_on is not None and self.started_on > day:
+            return False
+        return self.ended_on is None or self.ended_on >= day
+
+
+class OrganisationKind(models.TextChoices):
+    PCC_OFFICE = "pcc-office", "Office of a police and crime commissioner or mayor"
+    POLICE_FORCE = "police-force", "Police force"
+    LOCAL_AUTHORITY = "local-authority", "Local authority"
+    HEALTH = "health", "Health body"
+    VOLUNTARY_SECTOR = "voluntary-sector", "Voluntary or community sector"
+    RESEARCH = "research", "Research or policy body"
+    PARTNERSHIP = "partnership", "Partnership"
+    GOVERNMENT = "government", "Government department or agency"
+    OTHER = "other", "Other"
+
+
+class Organisation(models.Model):
+    """A body that leads, funds, commissions, partners in or publishes work."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    police_area = models.ForeignKey(
+        PoliceArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text="The area the organisation serves, if it serves one area.",
+    )
+    website = WebAddressField(blank=True)
+    org_id = models.CharField(
+        "organisation identifier",
+        max_length=60,
+        blank=True,
+        help_text="An org-id.guide identifier such as GB-CHC-1234567, where known.",
+    )
+    description = models.TextField(blank=True)
+    is_demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Synthetic demo data, never curated content.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:organisation-detail", kwargs={"slug": self.slug})
+
+
+class TargetGroup(models.Model):
+    """A group of people an initiative works with, e.g. young adults aged 18-25."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(min_age__lte=120),
+                name="target_group_min_age_sane",
+                violation_error_message="The lowest age must be 120 or under.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age__isnull=True) | Q(max_age__lte=120),
+                name="target_group_max_age_sane",
+                violation_error_message="The highest age must be 120 or under.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(max_age__gte=F("min_age")),
+                name="target_group_age_range_ordered",
+                violation_error_message="The highest age cannot be below the lowest.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def published(self) -> Self:
+        """Initiatives the public may see: the only door to public data."""
+        return self.filter(state=EditorialState.PUBLISHED)
+
+    def for_listing(self) -> Self:
+        """Load everything a list row shows, so rendering it costs no queries."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "police_areas", queryset=PoliceArea.objects.order_by("name")
+            ),
+            "themes",
+        )
+
+    def for_detail(self) -> Self:
+        """Load everything the detail page and API detail show."""
+        return (
+            self.for_listing()
+            .prefetch_related(
+                "target_groups",
+                models.Prefetch(
+                    "organisation_roles",
+                    queryset=InitiativeOrganisation.objects.select_related(
+                        "organisation"
+                    ).order_by("role", "organisation__name"),
+                ),
+                models.Prefetch(
+                    "briefing_mentions",
+                    queryset=BriefingMention.objects.filter(
+                        briefing__state=EditorialState.PUBLISHED
+                    )
+                    .select_related("briefing")
+                    .order_by("-briefing__published_on", "briefing__title"),
+                ),
+                models.Prefetch(
+                    "programmes",
+                    queryset=Initiative.objects.published().order_by("title"),
+                    to_attr="published_programmes",
+                ),
+                "toolkit_links",
+                models.Prefetch(
+                    "funding", queryset=Funding.objects.select_related("funder")
+                ),
+            )
+            .select_related("parent")
+        )
+
+    def withdrawn_since(self, moment: datetime.datetime) -> Self:
+        """Entries that left the public since a moment: tombstones for mirrors."""
+        return self.exclude(state=EditorialState.PUBLISHED).filter(
+            withdrawn_at__gte=moment
+        )
+
+    def demo(self) -> Self:
+        return self.filter(origin=Initiative.Origin.DEMO)
+
+    def curated(self) -> Self:
+        return self.exclude(origin=Initiative.Origin.DEMO)
+
+
+class Initiative(models.Model):
+    """A piece of early-intervention or prevention work in one or more areas."""
+
+    State = EditorialState
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        PILOT = "pilot", "Pilot"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    class EvidenceStage(models.TextChoices):
+        """Stage of practice, as in the College of Policing Practice bank."""
+
+        UNTESTED = "untested", "Untested"
+        EVALUATED_LOCALLY = "evaluated-locally", "Evaluated locally"
+        INDEPENDENTLY_EVALUATED = "independently-evaluated", "Independently evaluated"
+
+    class EvidenceOutcome(models.TextChoices):
+        """What the evidence says, as in the College of Policing Practice bank."""
+
+        WORKED = "worked", "Worked"
+        PROMISING = "promising", "Promising"
+        NEW_OR_INNOVATIVE = "new-or-innovative", "New or innovative"
+        DID_NOT_WORK = "did-not-work", "Did not work"
+
+    class Origin(models.TextChoices):
+        CURATED = "curated", "Entered by a curator"
+        IMPORT = "import", "Imported from a spreadsheet"
+        SUGGESTION = "suggestion", "Suggested from the field"
+        DEMO = "demo", "Synthetic demo data"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Used in the permanent address; fixed once the entry is published.",
+    )
+    police_areas = models.ManyToManyField(
+        PoliceArea, related_name="initiatives", help_text="Every area the work covers."
+    )
+    themes = models.ManyToManyField(
+        "themes.Theme", related_name="initiatives", blank=True
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="initiatives", blank=True
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="InitiativeOrganisation",
+        related_name="initiatives",
+        blank=True,
+    )
+    summary = models.TextField(
+        max_length=1000,
+        blank=True,
+        help_text="One or two plain sentences, shown in lists and search results. "
+        "Required before publishing.",
+    )
+    description = models.TextField(
+        blank=True, help_text="The fuller account. Markdown is allowed."
+    )
+    status = models.CharField(
+        "lifecycle status",
+        max_length=10,
+        choices=Status.choices,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty when the sources do not say.",
+    )
+    start_date = models.DateField(null=True, blank=True, db_index=True)
+    start_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    end_date = models.DateField(null=True, blank=True)
+    end_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    evidence_stage = models.CharField(
+        "stage of practice",
+        max_length=30,
+        choices=EvidenceStage.choices,
+        blank=True,
+        db_index=True,
+    )
+    evidence_outcome = models.CharField(
+        "what the evidence says",
+        max_length=20,
+        choices=EvidenceOutcome.choices,
+        blank=True,
+        db_index=True,
+        help_text="Failures are as useful to researchers as successes.",
+    )
+    evidence_msms_level = models.PositiveSmallIntegerField(
+        "Maryland Scientific Methods Scale level",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="Level 1-5 of the strongest evaluation, where one exists.",
+    )
+    evidence_note = models.TextField(blank=True)
+    website = WebAddressField(blank=True)
+    contact_name = models.CharField("public contact", max_length=200, blank=True)
+    contact_email = models.EmailField("public contact e-mail", blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name="part of",
+        help_text="The wider initiative or partnership this is a programme of.",
+    )
+    state = models.CharField(
+        "editorial state",
+        max_length=10,
+        choices=EditorialState.choices,
+        default=EditorialState.DRAFT,
+        db_index=True,
+    )
+    origin = models.CharField(
+        max_length=10, choices=Origin.choices, default=Origin.CURATED, editable=False
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="First publication."
+    )
+    withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the entry last left public view.",
+    )
+    last_reviewed_at = models.DateTimeField("last reviewed", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Names of the related areas, themes, target groups and organisations, kept
+    # in step by initiatives.signals so that search can weigh them (weight D).
+    search_keywords = models.TextField(blank=True, editable=False)
+    # On PostgreSQL a trigger (migration 0002) fills this from the title (A),
+    # summary (B), description (C) and search_keywords (D); a GIN index serves it.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        indexes = [
+            models.Index(
+                fields=["state", "title", "id"], name="initiative_state_title"
+            ),
+            models.Index(
+                fields=["state", "-updated_at"], name="initiative_state_updated"
+            ),
+            models.Index(
+                fields=["state", "-start_date"], name="initiative_state_start"
+            ),
+            models.Index(fields=["withdrawn_at"], name="initiative_withdrawn_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="initiative_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_msms_level__isnull=True)
+                | Q(evidence_msms_level__gte=1, evidence_msms_level__lte=5),
+                name="initiative_msms_level_1_to_5",
+                violation_error_message="The Maryland scale runs from 1 to 5.",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="initiative_not_its_own_parent",
+                violation_error_message="An initiative cannot be part of itself.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=EditorialState.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="initiative_published_has_date",
+                violation_error_message="A published initiative needs its "
+                "publication date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="initiative_title_not_blank",
+                violation_error_message="An initiative needs a title.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == EditorialState.PUBLISHED
+
+    @property
+    def is_demo(self) -> bool:
+        return self.origin == Initiative.Origin.DEMO
+
+    @property
+    def started(self) -> str:
+        return format_partial_date(self.start_date, self.start_date_precision)
+
+    @property
+    def ended(self) -> str:
+        return format_partial_date(self.end_date, self.end_date_precision)
+
+    def build_search_keywords(self) -> str:
+        """The related names search should know about (uses prefetched rows)."""
+        names = [area.name for area in self.police_areas.all()]
+        names += [theme.name for theme in self.themes.all()]
+        names += [group.name for group in self.target_groups.all()]
+        names += [organisation.name for organisation in self.organisations.all()]
+        return " ".join(dict.fromkeys(names))
+
+
+class InitiativeOrganisation(models.Model):
+    """The part an organisation plays in an initiative."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead organisation"
+        PARTNER = "partner", "Partner"
+        COMMISSIONER = "commissioner", "Commissioner"
+        FUNDER = "funder", "Funder"
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="organisation_roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="initiative_roles"
+    )
+    role = models.CharField(max_length=15, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        verbose_name = "organisation's role"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organisation", "role"],
+                name="initiative_organisation_role_unique",
+                violation_error_message="This organisation already has this role.",
+            ),
+            models.UniqueConstraint(
+                fields=["initiative"],
+                condition=Q(role="lead"),
+                name="initiative_one_lead_organisation",
+                violation_error_message="An initiative has one lead organisation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_role_display()}"
+
+
+class Funding(models.Model):
+    """Money behind an initiative, where a source states it (360Giving-like)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="funding"
+    )
+    funder = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_given",
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(
+        max_length=3,
+        default="GBP",
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", "Use a three-letter currency code, e.g. GBP.")
+        ],
+    )
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["period_start", "pk"]
+        verbose_name_plural = "funding"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="funding_amount_not_negative",
+                violation_error_message="An amount cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="funding_period_ends_after_start",
+                violation_error_message="The funding period cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        funder = self.funder or "Unknown funder"
+        return f"{funder}: {self.amount or 'amount not known'}"
+
+
+class ToolkitLink(models.Model):
+    """Where a national toolkit rates the approach an initiative takes."""
+
+    class Toolkit(models.TextChoices):
+        CRIME_REDUCTION = (
+            "crime-reduction-toolkit",
+            "College of Policing Crime Reduction Toolkit",
+        )
+        YOUTH_ENDOWMENT_FUND = "yef-toolkit", "Youth Endowment Fund Toolkit"
+        FOUNDATIONS = "foundations-guidebook", "Foundations Guidebook"
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="toolkit_links"
+    )
+    toolkit = models.CharField(max_length=30, choices=Toolkit.choices)
+    approach = models.CharField(
+        max_length=200, help_text="The approach as the toolkit names it."
+    )
+    url = WebAddressField("address")
+    rating = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The toolkit's own rating, as it words it.",
+    )
+
+    class Meta:
+        ordering = ["toolkit", "approach"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "toolkit", "url"],
+                name="toolkit_link_unique",
+                violation_error_message="This toolkit entry is already linked.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_toolkit_display()}: {self.approach}"
+
+
+class BriefingQuerySet(models.QuerySet["Briefing"]):
+    def published(self) -> Self:
+        """Briefings the public may see."""
+        return self.filter(state=EditorialState.PUBLISHED)
+
+
+class Briefing(models.Model):
+    """A published report that describes initiatives and draws out themes."""
+
+    State = EditorialState
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    series = models.CharField(max_length=200, blank=True)
+    number = models.PositiveSmallIntegerField("number in series", null=True, blank=True)
+    publishers = models.ManyToManyField(
+        Organisation, related_name="published_briefings", blank=True
+    )
+    published_on = models.DateField("publication date", null=True, blank=True)
+    url = WebAddressField("address", blank=True)
+    summary = models.TextField(blank=True)
+    themes = models.ManyToManyField(
+        "themes.Theme", related_name="briefings", blank=True
+    )
+    initiatives = models.ManyToManyField(
+        Initiative, through="BriefingMention", related_name="briefings", blank=True
+    )
+    state = models.CharField(
+        "editorial state",
+        max_length=10,
+        choices=EditorialState.choices,
+        default=EditorialState.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=Q(number__isnull=False),
+                name="briefing_number_unique_in_series",
+                violation_error_message="That series already has a briefing "
+                "with this number.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=EditorialState.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="briefing_published_has_date",
+                violation_error_message="A published briefing needs its "
+                "publication date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:briefing-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == EditorialState.PUBLISHED
+
+
+class KeyFinding(models.Model):
+    briefing = models.ForeignKey(
+        Briefing, on_delete=models.CASCADE, related_name="key_findings"
+    )
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class BriefingMention(models.Model):
+    """A briefing featuring an initiative, with an optional note or page."""
+
+    briefing = models.ForeignKey(
+        Briefing, on_delete=models.CASCADE, related_name="mentions"
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="briefing_mentions"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    page_reference = models.CharField(
+        max_length=30, blank=True, help_text="E.g. 'p. 4' or 'section 2'."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["briefing", "initiative"],
+                name="briefing_mention_unique",
+                violation_error_message="The briefing already features this initiative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.briefing} features {self.initiative}"
+
+
+class SearchWord(models.Model):
+    """A word that occurs in published initiatives, for "did you mean" spelling.
+
+    Derived data, rebuilt by ``initiatives.search.rebuild_search_words`` and
+    topped up on publication. On PostgreSQL a trigram index (migration 0002)
+    finds the nearest word to a misspelt one.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+    document_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
