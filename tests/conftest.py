@@ -1,0 +1,118 @@
+"""Shared test set-up: fast settings, PostgreSQL and browser gates, fixtures.
+
+Tests marked ``postgresql`` need PostgreSQL features (full-text search, the
+search trigger, trigram similarity); tests marked ``browser`` drive Debian's
+Chromium with Playwright. Where either is missing they are skipped, and the
+run ends with a loud list of what was skipped. CI sets REQUIRE_POSTGRESQL and
+REQUIRE_BROWSER to true, which turns every such skip into a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# (marker, test id) of every test skipped for a missing environment.
+_SKIPPED = pytest.StashKey[list]()
+
+
+def _required(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    gates = [
+        (
+            "postgresql",
+            settings.USES_POSTGRESQL,
+            "REQUIRE_POSTGRESQL",
+            "needs PostgreSQL: set DATABASE_URL or start a server on 127.0.0.1:5432",
+        ),
+        (
+            "browser",
+            shutil.which(CHROMIUM) is not None,
+            "REQUIRE_BROWSER",
+            f"needs Chromium at {CHROMIUM}: apt-get install -y chromium",
+        ),
+    ]
+    for marker, available, flag, reason in gates:
+        if available:
+            continue
+        gated = [item for item in items if marker in item.keywords]
+        if gated and _required(flag):
+            raise pytest.UsageError(
+                f"{flag} is set, but {len(gated)} {marker} tests cannot run: {reason}."
+            )
+        for item in gated:
+            item.add_marker(pytest.mark.skip(reason=reason))
+        config.stash.setdefault(_SKIPPED, []).extend(
+            (marker, item.nodeid) for item in gated
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = config.stash.get(_SKIPPED, [])
+    if not skipped:
+        return
+    terminalreporter.section("SKIPPED: environment missing", sep="!", red=True)
+    for marker in ("postgresql", "browser"):
+        names = [nodeid for kind, nodeid in skipped if kind == marker]
+        if names:
+            terminalreporter.write_line(
+                f"{len(names)} {marker} tests were skipped "
+                f"(set REQUIRE_{marker.upper()}=true to make this an error):",
+                red=True,
+            )
+            for name in names:
+                terminalreporter.write_line(f"  {name}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_plain_settings(settings):
+    # MD5 is insecure but fast: fine for throwaway test users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # live_server serves /static/ through the finders, which do not know the
+    # hashed names of the manifest storage.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    # Playwright's sync API runs an event loop in this thread; Django's ORM
+    # calls from the test body are still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()

@@ -1,0 +1,135 @@
+"""Small typed builders for test data: predictable defaults, keyword overrides."""
+
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission, User
+from django.utils import timezone
+
+from initiatives.models import (
+    Briefing,
+    BriefingMention,
+    EditorialState,
+    Initiative,
+    InitiativeOrganisation,
+    Organisation,
+    PoliceArea,
+    TargetGroup,
+)
+from themes.models import Theme
+
+_numbers = itertools.count(1)
+
+
+def make_police_area(**fields: Any) -> PoliceArea:
+    n = next(_numbers)
+    fields.setdefault("name", f"Police area {n}")
+    fields.setdefault("slug", f"police-area-{n}")
+    fields.setdefault("gss_code", f"E23{900000 + n:06d}")
+    fields.setdefault("nation", "england")
+    fields.setdefault("region", "north-west")
+    return PoliceArea.objects.create(**fields)
+
+
+def make_theme(**fields: Any) -> Theme:
+    n = next(_numbers)
+    fields.setdefault("name", f"Theme {n}")
+    fields.setdefault("slug", f"theme-{n}")
+    fields.setdefault("description", f"What theme {n} covers.")
+    fields.setdefault("order", n)
+    return Theme.objects.create(**fields)
+
+
+def make_target_group(**fields: Any) -> TargetGroup:
+    n = next(_numbers)
+    fields.setdefault("name", f"Target group {n}")
+    fields.setdefault("slug", f"target-group-{n}")
+    return TargetGroup.objects.create(**fields)
+
+
+def make_organisation(**fields: Any) -> Organisation:
+    n = next(_numbers)
+    fields.setdefault("name", f"Organisation {n}")
+    fields.setdefault("slug", f"organisation-{n}")
+    fields.setdefault("kind", "voluntary-sector")
+    return Organisation.objects.create(**fields)
+
+
+def make_initiative(
+    *,
+    police_areas: Iterable[PoliceArea] | None = None,
+    themes: Iterable[Theme] = (),
+    target_groups: Iterable[TargetGroup] = (),
+    organisations: dict[str, Organisation] | None = None,
+    **fields: Any,
+) -> Initiative:
+    """An initiative, published unless told otherwise, in a new area by default.
+
+    ``organisations`` maps a role (lead, partner, commissioner, funder) to an
+    organisation.
+    """
+    n = next(_numbers)
+    fields.setdefault("title", f"Initiative {n}")
+    fields.setdefault("slug", f"initiative-{n}")
+    fields.setdefault("summary", f"What initiative {n} does.")
+    fields.setdefault("state", EditorialState.PUBLISHED)
+    if fields["state"] == EditorialState.PUBLISHED:
+        fields.setdefault("published_at", timezone.now())
+    if fields["state"] == EditorialState.WITHDRAWN:
+        fields.setdefault("published_at", timezone.now())
+        fields.setdefault("withdrawn_at", timezone.now())
+    initiative = Initiative.objects.create(**fields)
+    initiative.police_areas.set(
+        [make_police_area()] if police_areas is None else police_areas
+    )
+    initiative.themes.set(themes)
+    initiative.target_groups.set(target_groups)
+    for role, organisation in (organisations or {}).items():
+        InitiativeOrganisation.objects.create(
+            initiative=initiative, organisation=organisation, role=role
+        )
+    initiative.refresh_from_db()
+    return initiative
+
+
+def make_briefing(
+    *,
+    initiatives: Iterable[Initiative] = (),
+    themes: Iterable[Theme] = (),
+    **fields: Any,
+) -> Briefing:
+    n = next(_numbers)
+    fields.setdefault("title", f"Briefing {n}")
+    fields.setdefault("slug", f"briefing-{n}")
+    fields.setdefault("summary", f"What briefing {n} found.")
+    fields.setdefault("state", EditorialState.PUBLISHED)
+    if fields["state"] == EditorialState.PUBLISHED:
+        fields.setdefault("published_at", timezone.now())
+    briefing = Briefing.objects.create(**fields)
+    briefing.themes.set(themes)
+    for order, initiative in enumerate(initiatives):
+        BriefingMention.objects.create(
+            briefing=briefing, initiative=initiative, order=order
+        )
+    return briefing
+
+
+def make_user(*, groups: Iterable[str] = (), permissions: Iterable[str] = (), **fields):
+    """A user; ``groups`` by name, ``permissions`` as 'app_label.codename'."""
+    n = next(_numbers)
+    fields.setdefault("username", f"user{n}")
+    fields.setdefault("email", f"user{n}@example.org")
+    user = User.objects.create_user(password="correct horse battery", **fields)
+    user.groups.set(Group.objects.filter(name__in=list(groups)))
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def make_curator(**fields: Any) -> User:
+    fields.setdefault("is_staff", True)
+    return make_user(groups=["curators"], **fields)

@@ -1,0 +1,88 @@
+import pytest
+from django.core.management import call_command
+
+from initiatives.models import (
+    Briefing,
+    GovernanceKind,
+    Initiative,
+    Organisation,
+    PoliceArea,
+)
+from themes.models import Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
+        for model in (PoliceArea, Theme, Organisation, Initiative, Briefing)
+    }
+
+
+def test_seed_loads_43_areas_and_7_themes(capsys):
+    call_command("load_seed_content")
+
+    assert PoliceArea.objects.count() == 43
+    assert PoliceArea.objects.filter(nation="wales").count() == 4
+    assert Theme.objects.count() == 7
+    assert "police areas: 43" in capsys.readouterr().out
+    for slug in [
+        "lancashire",
+        "south-wales",
+        "essex",
+        "metropolitan",
+        "city-of-london",
+    ]:
+        assert PoliceArea.objects.filter(slug=slug).exists()
+
+
+def test_seed_is_idempotent(capsys):
+    call_command("load_seed_content")
+    before = _snapshot()
+    capsys.readouterr()
+
+    call_command("load_seed_content")
+
+    assert _snapshot() == before
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_seed_governance_reflects_todays_arrangements():
+    call_command("load_seed_content")
+    areas = {area.slug: area for area in PoliceArea.objects.with_governance()}
+
+    assert areas["metropolitan"].current_governance.kind == GovernanceKind.MAYOR
+    assert areas["essex"].current_governance.kind == GovernanceKind.PFCC
+    assert (
+        areas["city-of-london"].current_governance.kind
+        == GovernanceKind.POLICE_AUTHORITY
+    )
+    assert areas["lancashire"].current_governance.kind == GovernanceKind.PCC
+    assert all(area.current_governance is not None for area in areas.values())
+
+
+def test_seed_briefing_features_its_seven_initiatives_all_published():
+    call_command("load_seed_content")
+    briefing = Briefing.objects.get()
+
+    assert briefing.published_on.isoformat() == "2015-12-17"
+    assert briefing.number == 4
+    assert briefing.initiatives.published().count() == 7
+    assert briefing.key_findings.filter(text__contains="20% and 40%").exists()
+    assert set(briefing.publishers.values_list("slug", flat=True)) == {
+        "revolving-doors-agency",
+        "transition-to-adulthood-alliance",
+    }
+
+
+def test_seed_invents_no_dates_budgets_or_outcomes():
+    call_command("load_seed_content")
+    initiatives = Initiative.objects.all()
+
+    assert not initiatives.filter(start_date__isnull=False).exists()
+    assert not initiatives.exclude(evidence_outcome="").exists()
+    assert not initiatives.filter(funding__isnull=False).exists()
+    assert Initiative.objects.get(
+        slug="lancashire-early-action-response-team"
+    ).parent.slug == ("public-services-lancashire")
