@@ -1,0 +1,117 @@
+import pytest
+from django.core.management import call_command
+
+from initiatives.filters import InitiativeFilterSet
+from initiatives.models import Initiative
+from initiatives.selectors import public_initiatives
+from tests.factories import make_initiative, make_theme
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(text: str) -> tuple[list[str], InitiativeFilterSet]:
+    filterset = InitiativeFilterSet({"q": text}, queryset=public_initiatives())
+    assert filterset.is_valid(), filterset.errors
+    return [initiative.slug for initiative in filterset.qs], filterset
+
+
+@pytest.fixture
+def seed_content():
+    call_command("load_seed_content")
+
+
+@pytest.mark.postgresql
+@pytest.mark.usefixtures("seed_content")
+class TestRelevanceOnSeedContent:
+    def test_mental_health_ranks_the_essex_hub_first(self):
+        slugs, _ = _search("mental health")
+        assert slugs[0] == "essex-mental-health-hub-pilot"
+
+    def test_quoted_phrase_finds_the_women_offenders_team(self):
+        slugs, _ = _search('"women offenders"')
+        assert slugs[0] == "lancashire-women-offenders-diversion-team"
+
+    def test_hotspots_finds_the_south_wales_violent_crime_project(self):
+        slugs, _ = _search("hotspots")
+        assert slugs == ["south-wales-violent-crime-hotspots"]
+
+    def test_stemming_matches_other_forms_of_a_word(self):
+        slugs, _ = _search("hotspot")
+        assert "south-wales-violent-crime-hotspots" in slugs
+
+    def test_a_misspelling_is_corrected_and_still_finds(self):
+        slugs, filterset = _search("violant crime")
+        assert filterset.search_correction == "violent crime"
+        assert slugs[0] == "south-wales-violent-crime-hotspots"
+
+    def test_drop_in_centre_finds_the_essex_centre(self):
+        slugs, filterset = _search("drop in centre")
+        assert slugs[0] == "essex-drop-in-centre-multiple-needs"
+
+    def test_minus_excludes_a_word(self):
+        slugs, _ = _search("essex -mental")
+        assert slugs == ["essex-drop-in-centre-multiple-needs"]
+
+    def test_or_widens_the_search(self):
+        slugs, _ = _search("hotspots or hub")
+        assert set(slugs) == {
+            "south-wales-violent-crime-hotspots",
+            "essex-mental-health-hub-pilot",
+        }
+
+    def test_related_names_are_searchable(self):
+        slugs, _ = _search("Children and young people")
+        assert slugs == ["south-wales-adverse-childhood-experiences"]
+
+    def test_nonsense_finds_nothing_and_suggests_nothing(self):
+        slugs, filterset = _search("zzzqqqxx")
+        assert slugs == []
+        assert filterset.search_correction is None
+
+
+@pytest.mark.postgresql
+def test_title_outranks_summary_outranks_description():
+    in_description = make_initiative(
+        title="Alpha", summary="Plain.", description="About lighthouses."
+    )
+    in_title = make_initiative(title="Lighthouses", summary="Plain.")
+    in_summary = make_initiative(title="Beta", summary="About lighthouses.")
+
+    slugs, _ = _search("lighthouse")
+
+    assert slugs == [in_title.slug, in_summary.slug, in_description.slug]
+
+
+@pytest.mark.postgresql
+def test_search_vector_follows_renamed_theme():
+    theme = make_theme(name="Harbour work")
+    initiative = make_initiative(themes=[theme])
+    assert _search("harbour")[0] == [initiative.slug]
+
+    theme.name = "Coastal work"
+    theme.save()
+
+    assert _search("harbour")[0] == []
+    assert _search("coastal")[0] == [initiative.slug]
+
+
+@pytest.mark.postgresql
+def test_snippet_marks_matched_words_and_escapes_the_rest():
+    from initiatives.search import highlighted, with_snippets
+
+    make_initiative(title="Hub", summary="A <b>hub</b> for people in crisis.")
+    row = with_snippets(Initiative.objects.all(), "crisis").get()
+
+    html = highlighted(row.search_snippet)
+
+    assert "<mark>crisis</mark>" in html
+    assert "&lt;b&gt;hub&lt;/b&gt;" in html
+
+
+def test_every_word_must_match():
+    make_initiative(title="Youth triage", summary="Diverts young people.")
+    make_initiative(title="Youth club", summary="Evenings.")
+
+    slugs, _ = _search("youth triage")
+
+    assert slugs == [Initiative.objects.get(title="Youth triage").slug]
