@@ -1,0 +1,217 @@
+import datetime
+
+import pytest
+from django.contrib.admin.sites import site
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from initiatives.models import (
+    Briefing,
+    EditorialState,
+    GovernancePeriod,
+    Initiative,
+    Organisation,
+    PoliceArea,
+    TargetGroup,
+)
+from tests.factories import (
+    make_briefing,
+    make_curator,
+    make_initiative,
+    make_organisation,
+    make_police_area,
+    make_target_group,
+    make_theme,
+    make_user,
+)
+from themes.models import Theme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def curator_client(client):
+    client.force_login(make_curator())
+    return client
+
+
+@pytest.fixture
+def one_of_each():
+    area = make_police_area()
+    GovernancePeriod.objects.create(police_area=area, kind="pcc", body_name="PCC")
+    initiative = make_initiative(police_areas=[area], themes=[make_theme()])
+    make_briefing(initiatives=[initiative])
+    make_organisation()
+    make_target_group()
+
+
+CURATED_MODELS = [
+    PoliceArea,
+    GovernancePeriod,
+    Organisation,
+    TargetGroup,
+    Initiative,
+    Briefing,
+    Theme,
+]
+
+
+def _admin_url(model, view: str, *args) -> str:
+    meta = model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
+
+
+def test_every_curated_model_is_in_the_admin():
+    assert set(CURATED_MODELS) <= set(site._registry)
+
+
+@pytest.mark.usefixtures("one_of_each")
+@pytest.mark.parametrize("model", CURATED_MODELS, ids=lambda m: m.__name__)
+def test_curator_can_open_changelist_add_and_change_pages(curator_client, model):
+    obj = model.objects.first()
+    for url in [
+        _admin_url(model, "changelist"),
+        _admin_url(model, "add"),
+        _admin_url(model, "change", obj.pk),
+    ]:
+        assert curator_client.get(url).status_code == 200, url
+
+
+@pytest.mark.usefixtures("one_of_each")
+@pytest.mark.parametrize("model", CURATED_MODELS, ids=lambda m: m.__name__)
+def test_staff_without_permission_is_refused(client, model):
+    client.force_login(make_user(is_staff=True))
+    obj = model.objects.first()
+
+    assert client.get(_admin_url(model, "changelist")).status_code == 403
+    assert client.get(_admin_url(model, "add")).status_code == 403
+    assert client.get(_admin_url(model, "change", obj.pk)).status_code == 403
+
+
+@pytest.mark.usefixtures("one_of_each")
+def test_initiative_changelist_does_not_query_per_row(
+    curator_client, django_assert_max_num_queries
+):
+    for _ in range(10):
+        make_initiative(police_areas=[make_police_area(), make_police_area()])
+    with django_assert_max_num_queries(12):
+        curator_client.get(_admin_url(Initiative, "changelist"))
+
+
+def _initiative_form(area, **overrides) -> dict:
+    data = {
+        "title": "Street triage",
+        "slug": "street-triage",
+        "summary": "Nurses with officers.",
+        "description": "",
+        "police_areas": [area.pk],
+        "status": "",
+        "start_date_precision": "year",
+        "end_date_precision": "year",
+        "evidence_stage": "",
+        "evidence_outcome": "",
+    }
+    for prefix in [
+        "organisation_roles",
+        "funding",
+        "toolkit_links",
+        "briefing_mentions",
+    ]:
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data | overrides
+
+
+def test_curator_adds_a_draft_with_a_partial_start_date(curator_client):
+    area = make_police_area()
+
+    response = curator_client.post(
+        _admin_url(Initiative, "add"),
+        _initiative_form(area, start_date="2015-06-17", start_date_precision="year"),
+    )
+
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(slug="street-triage")
+    assert initiative.state == EditorialState.DRAFT
+    assert initiative.start_date == datetime.date(2015, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"start_date": "2016-01-01", "end_date": "2015-01-01"}, None),
+        ({"website": "javascript:alert(1)"}, "website"),
+        ({"evidence_msms_level": "9"}, "evidence_msms_level"),
+        ({"start_date": "not a date"}, "start_date"),
+        ({"slug": "has spaces"}, "slug"),
+    ],
+    ids=["end-before-start", "script-url", "maryland-9", "bad-date", "bad-slug"],
+)
+def test_bad_input_gives_a_form_error_not_a_crash(curator_client, overrides, field):
+    area = make_police_area()
+
+    response = curator_client.post(
+        _admin_url(Initiative, "add"), _initiative_form(area, **overrides)
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors
+    if field:
+        assert field in form.errors
+    assert not Initiative.objects.exists()
+
+
+def test_publish_and_withdraw_actions(curator_client):
+    draft = make_initiative(state=EditorialState.DRAFT)
+    url = _admin_url(Initiative, "changelist")
+
+    curator_client.post(
+        url, {"action": "publish_selected", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.state == EditorialState.PUBLISHED
+    assert draft.published_at is not None
+
+    curator_client.post(
+        url, {"action": "withdraw_selected", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.state == EditorialState.WITHDRAWN
+    assert draft.withdrawn_at is not None
+
+
+def test_publishing_without_a_summary_is_refused_with_a_message(curator_client):
+    draft = make_initiative(state=EditorialState.DRAFT, summary="")
+
+    response = curator_client.post(
+        _admin_url(Initiative, "changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    assert draft.state == EditorialState.DRAFT
+    assert "Write a summary before publishing." in response.content.decode()
+
+
+def test_published_entries_keep_their_slug_and_cannot_be_deleted(curator_client):
+    initiative = make_initiative()
+
+    response = curator_client.get(_admin_url(Initiative, "change", initiative.pk))
+    assert "slug" not in response.context["adminform"].form.fields
+    assert (
+        curator_client.get(_admin_url(Initiative, "delete", initiative.pk)).status_code
+        == 403
+    )
+
+
+def test_view_on_site_links_to_the_public_page(curator_client):
+    initiative = make_initiative()
+    content_type = ContentType.objects.get_for_model(Initiative)
+    view_on_site = reverse("admin:view_on_site", args=[content_type.pk, initiative.pk])
+
+    response = curator_client.get(_admin_url(Initiative, "change", initiative.pk))
+    assert view_on_site in response.content.decode()
+
+    redirect = curator_client.get(view_on_site)
+    assert redirect.url.endswith(initiative.get_absolute_url())
