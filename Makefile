@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL that `make test` looks for when DATABASE_URL is not set.
+LOCAL_POSTGRESQL := postgres://postgres@127.0.0.1:5432/practice_library
+
+.PHONY: run test lint check clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is needed (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+## run: set up and serve the library on http://127.0.0.1:8000 with SQLite and the seed content.
+run: $(VENV)/.runtime-installed
+	@unset DATABASE_URL; export DJANGO_DEBUG=true; \
+	$(MANAGE) migrate --no-input && \
+	$(MANAGE) load_seed_content && \
+	echo "" && \
+	echo "To curate, create an admin user in another terminal:" && \
+	echo "    DJANGO_DEBUG=true $(MANAGE) createsuperuser" && \
+	echo "then sign in at http://$(HOST):$(PORT)/admin/" && \
+	echo "" && \
+	exec $(MANAGE) runserver $(HOST):$(PORT)
+
+## test: run the whole suite; PostgreSQL when DATABASE_URL is set or one answers on 127.0.0.1:5432.
+test: $(VENV)/.dev-installed
+	@if [ -z "$$DATABASE_URL" ] && $(BIN)/python -c 'import psycopg; psycopg.connect("$(LOCAL_POSTGRESQL:/practice_library=/postgres)", connect_timeout=2).close()' 2>/dev/null; then \
+		export DATABASE_URL="$(LOCAL_POSTGRESQL)"; \
+	fi; \
+	if [ -n "$$DATABASE_URL" ]; then echo "Testing against PostgreSQL ($${DATABASE_URL%%\?*})."; \
+	else echo "!!! No PostgreSQL found: testing on SQLite; PostgreSQL-only tests will be SKIPPED (listed at the end). !!!"; fi; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: formatting, lint rules, Django's checks and missing migrations.
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DJANGO_DEBUG=true $(MANAGE) check
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis db.sqlite3
