@@ -31,6 +31,7 @@ from initiatives.models import (
 )
 from initiatives.partial_dates import DatePrecision
 from initiatives.search import merge_search_words, rebuild_search_words, spelling_words
+from initiatives.services import bump_content_version
 from themes.models import Theme
 
 DEMO_PREFIX = "demo-"
@@ -176,6 +177,7 @@ def generate_demo_data(count: int, *, seed: int = 1) -> DemoReport:
         )
         _insert(rows)
         merge_search_words(_published_word_counts(rows))
+        bump_content_version()
         _analyze()
     seconds = (timezone.now() - started).total_seconds()
     return DemoReport(count, len(organisations), seconds)
@@ -435,5 +437,6 @@ def remove_demo_data() -> tuple[int, int]:
         organisations = Organisation.objects.filter(is_demo=True)
         removed_organisations = organisations.count()
         organisations._raw_delete(organisations.db)
+        bump_content_version()
     rebuild_search_words()
     return count, removed_organisations

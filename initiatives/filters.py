@@ -323,3 +323,19 @@ class InitiativeFilterSet(django_filters.FilterSet):
     def filter_organisation(self, queryset, name, value):
         roles = InitiativeOrganisation.objects.filter(organisation=value)
         return queryset.filter(pk__in=roles.values("initiative_id"))
+
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class PageForm(forms.Form):
+    """The paging parameters, validated the same way by pages and API."""
+
+    page = forms.IntegerField(min_value=1, required=False)
+    page_size = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        required=False,
+        help_text=f"Results per page, at most {MAX_PAGE_SIZE}.",
+    )

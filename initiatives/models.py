@@ -819,3 +819,23 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ContentVersion(models.Model):
+    """One row that changes whenever anything the public can see may change.
+
+    Validators (ETag, Last-Modified) and cached results are keyed on it, so a
+    publish, withdrawal or edit makes every cached answer stale at once, in
+    every process. Bumped by ``initiatives.services.bump_content_version``.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="content_version_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return f"Content version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

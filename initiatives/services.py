@@ -4,14 +4,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from initiatives import seed_content
 from initiatives.models import (
     Briefing,
     BriefingMention,
+    ContentVersion,
     EditorialState,
     GovernancePeriod,
     Initiative,
@@ -22,7 +26,27 @@ from initiatives.models import (
     TargetGroup,
 )
 from initiatives.search import add_search_words, rebuild_search_words
+from initiatives.selectors import CONTENT_VERSION_CACHE_KEY
 from themes.models import Theme
+
+
+def bump_content_version() -> None:
+    """Record that public content may have changed, for every process at once.
+
+    One UPDATE in the caller's transaction; once it commits, the shared cache
+    gets the new version, so validators and cached results turn stale at once.
+    """
+    updated = ContentVersion.objects.filter(pk=1).update(
+        number=F("number") + 1, changed_at=Now()
+    )
+    if not updated:
+        ContentVersion.objects.get_or_create(pk=1)
+    transaction.on_commit(_share_content_version)
+
+
+def _share_content_version() -> None:
+    row = ContentVersion.objects.get(pk=1)
+    cache.set(CONTENT_VERSION_CACHE_KEY, (row.number, row.changed_at), None)
 
 
 def publishing_problems(initiative: Initiative) -> list[str]:

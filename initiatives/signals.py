@@ -11,13 +11,19 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from initiatives.models import (
+    Briefing,
+    BriefingMention,
+    Funding,
+    GovernancePeriod,
     Initiative,
     InitiativeOrganisation,
+    KeyFinding,
     Organisation,
     PoliceArea,
     TargetGroup,
+    ToolkitLink,
 )
-from initiatives.services import refresh_search_keywords
+from initiatives.services import bump_content_version, refresh_search_keywords
 from themes.models import Theme
 
 # The initiative links whose names search uses, by the model at the far end.
@@ -77,3 +83,44 @@ def _on_name_saved(sender, instance, created, raw=False, **kwargs) -> None:
 for _model in NAMED_LINKS:
     pre_save.connect(_remember_old_name, sender=_model, weak=False)
     post_save.connect(_on_name_saved, sender=_model, weak=False)
+
+
+# Anything the public can see: a change to any of these bumps the content
+# version, which makes every ETag and cached result stale.
+PUBLIC_CONTENT = [
+    Initiative,
+    InitiativeOrganisation,
+    Funding,
+    ToolkitLink,
+    Briefing,
+    BriefingMention,
+    KeyFinding,
+    PoliceArea,
+    GovernancePeriod,
+    Organisation,
+    TargetGroup,
+    Theme,
+]
+
+
+def _on_public_content_changed(sender, raw=False, **kwargs) -> None:
+    if not raw:
+        bump_content_version()
+
+
+def _on_public_links_changed(sender, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        bump_content_version()
+
+
+for _model in PUBLIC_CONTENT:
+    post_save.connect(_on_public_content_changed, sender=_model, weak=False)
+    post_delete.connect(_on_public_content_changed, sender=_model, weak=False)
+for _links in (
+    Initiative.police_areas.through,
+    Initiative.themes.through,
+    Initiative.target_groups.through,
+    Briefing.publishers.through,
+    Briefing.themes.through,
+):
+    m2m_changed.connect(_on_public_links_changed, sender=_links, weak=False)
