@@ -9,7 +9,7 @@ PORT ?= 8000
 # The PostgreSQL that `make test` looks for when DATABASE_URL is not set.
 LOCAL_POSTGRESQL := postgres://postgres@127.0.0.1:5432/practice_library
 
-.PHONY: run test lint check clean
+.PHONY: run test lint backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is needed (set PYTHON=python3.11)")'
@@ -51,6 +51,15 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	DJANGO_DEBUG=true $(MANAGE) check
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+## backup: write the whole library (history included) to backups/, from DATABASE_URL (SQLite when unset).
+backup: $(VENV)/.runtime-installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) backup_library $(if $(FILE),--output $(FILE))
+
+## restore: restore FILE=backups/... into the empty database at DATABASE_URL.
+restore: $(VENV)/.runtime-installed
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/practice-library-....dump"; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) restore_library $(FILE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis db.sqlite3

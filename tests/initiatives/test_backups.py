@@ -1,0 +1,107 @@
+"""Backups round-trip the whole library into an empty database."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from tests.factories import make_briefing, make_initiative, make_theme
+
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _conninfo(name: str) -> str:
+    database = connection.settings_dict
+    return psycopg.conninfo.make_conninfo(
+        host=database["HOST"] or "",
+        port=database["PORT"] or "",
+        user=database["USER"] or "",
+        password=database["PASSWORD"] or "",
+        dbname=name,
+    )
+
+
+def _digests(name: str) -> dict[str, str]:
+    """A fingerprint of every table's rows and every sequence's position."""
+    with psycopg.connect(_conninfo(name)) as db:
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+        ]
+        digests = {}
+        for table in tables:
+            (digests[table],) = db.execute(
+                f"SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"{table}\" t"
+            ).fetchone()
+        for (sequence,) in db.execute(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+        ).fetchall():
+            (digests[sequence],) = db.execute(
+                f'SELECT last_value::text FROM "{sequence}"'
+            ).fetchone()
+    return digests
+
+
+@pytest.fixture
+def empty_database():
+    name = f"{connection.settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect(_conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _restore_into(name: str, archive) -> subprocess.CompletedProcess:
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
+        f"{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}/{name}"
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore_library", str(archive)],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_backup_restores_the_whole_library_into_an_empty_database(
+    tmp_path, empty_database
+):
+    call_command("load_seed_content")
+    theme = make_theme(name="Restored theme")
+    initiative = make_initiative(themes=[theme], description="**Bold** words.")
+    make_briefing(initiatives=[initiative])
+    archive = tmp_path / "library.dump"
+
+    call_command("backup_library", output=archive)
+    restored = _restore_into(empty_database, archive)
+
+    assert restored.returncode == 0, restored.stderr
+    assert _digests(empty_database) == _digests(connection.settings_dict["NAME"])
+
+
+def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
+    archive = tmp_path / "library.dump"
+    call_command("backup_library", output=archive)
+
+    with pytest.raises(CommandError, match="is not empty"):
+        call_command("restore_library", archive)
+
+
+def test_restore_of_a_missing_file_says_so(tmp_path):
+    with pytest.raises(CommandError, match="No backup file"):
+        call_command("restore_library", tmp_path / "nothing.dump")
