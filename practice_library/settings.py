@@ -171,3 +171,7 @@ STORAGES = {
 # The public name and address the site uses in citations, feeds and the API
 # when it has no request to ask (commands, e-mails).
 SITE_NAME = "PCC Early Intervention Practice Library"
+
+# --- REST API ---
+# Seconds that browsers and proxies may reuse a public answer without asking.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
