@@ -57,6 +57,30 @@ class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class MomentField(forms.DateTimeField):
+    """A date and time the database can compare with: converted to UTC.
+
+    PostgreSQL refuses offsets beyond ±15:59 that Python accepts (a 500
+    otherwise), and near year 1 or 9999 an offset can push the moment out of
+    range: both are reported as an invalid value.
+    """
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "Enter a date and time between the years 1 and 9999.", code="invalid"
+            ) from None
+
+
+class MomentFilter(django_filters.DateTimeFilter):
+    field_class = MomentField
+
+
 def _chosen(value) -> bool:
     """Whether a cleaned filter value selects anything (without a query)."""
     if isinstance(value, QuerySet):
@@ -159,7 +183,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
         method="filter_organisation",
         help_text="Organisation slug, in any role (lead, partner, commissioner, funder).",
     )
-    updated_since = django_filters.DateTimeFilter(
+    updated_since = MomentFilter(
         label="Updated since",
         field_name="updated_at",
         lookup_expr="gte",

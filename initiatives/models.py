@@ -10,8 +10,11 @@ Two ideas are kept apart everywhere, in names and in fields:
 """
 
 import datetime
+import hashlib
+import hmac
 from typing import Self
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -694,6 +697,12 @@ class BriefingQuerySet(models.QuerySet["Briefing"]):
         """Briefings the public may see."""
         return self.filter(state=EditorialState.PUBLISHED)
 
+    def withdrawn_since(self, moment: datetime.datetime) -> Self:
+        """Briefings that left the public since a moment: tombstones for mirrors."""
+        return self.exclude(state=EditorialState.PUBLISHED).filter(
+            withdrawn_at__gte=moment
+        )
+
 
 class Briefing(models.Model):
     """A published report that describes initiatives and draws out themes."""
@@ -839,3 +848,74 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Content version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class PartnerApiKeyQuerySet(models.QuerySet["PartnerApiKey"]):
+    def active(self) -> Self:
+        return self.filter(revoked_at__isnull=True)
+
+
+class PartnerApiKey(models.Model):
+    """A partner's key to the API: a higher rate limit, and nothing else.
+
+    The key is ``<prefix>.<secret>``. Only the prefix (to tell keys apart) and
+    a SHA-256 hash of the secret are stored; the whole key is shown once, when
+    an admin issues it. A key grants no access to the admin or to unpublished
+    content.
+    """
+
+    PREFIX_LENGTH = 8
+    # Recording every use would be a write per request; once a minute is
+    # precise enough to tell whether a partner still uses its key.
+    LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+    partner_name = models.CharField(
+        max_length=200, help_text="Who uses the key, e.g. 'Essex PFCC data team'."
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+    )
+    prefix = models.CharField(
+        max_length=PREFIX_LENGTH,
+        unique=True,
+        editable=False,
+        help_text="The start of the key, to tell keys apart; not a secret.",
+    )
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="To within a minute."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PartnerApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partner_name", "-created_at"]
+        verbose_name = "partner API key"
+
+    def __str__(self) -> str:
+        return f"{self.partner_name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def secret_matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret_hash, self.hash_secret(secret))

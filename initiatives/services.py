@@ -1,12 +1,13 @@
 """Writes that do more than save one form: publishing, withdrawing, search upkeep."""
 
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -22,6 +23,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     KeyFinding,
     Organisation,
+    PartnerApiKey,
     PoliceArea,
     TargetGroup,
 )
@@ -289,3 +291,31 @@ def withdraw_briefing(briefing: Briefing) -> None:
     briefing.state = EditorialState.WITHDRAWN
     briefing.withdrawn_at = timezone.now()
     briefing.save(update_fields=["state", "withdrawn_at", "updated_at"])
+
+
+def issue_api_key(key: PartnerApiKey) -> str:
+    """Give a new partner key its secret and save it; returns the whole key.
+
+    Only the prefix and a hash of the secret are stored, so the whole key is
+    shown once, by the caller, and cannot be recovered later: a partner who
+    loses it gets a new one.
+    """
+    secret = secrets.token_urlsafe(32)
+    key.secret_hash = PartnerApiKey.hash_secret(secret)
+    for _ in range(5):
+        key.prefix = secrets.token_hex(PartnerApiKey.PREFIX_LENGTH // 2)
+        try:
+            with transaction.atomic():
+                key.save()
+        except IntegrityError:  # the prefix is taken: draw another
+            continue
+        return f"{key.prefix}.{secret}"
+    raise RuntimeError("Could not draw an unused API key prefix.")
+
+
+def revoke_api_key(key: PartnerApiKey) -> None:
+    """Refuse a key from the next request on; revoking twice changes nothing."""
+    PartnerApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    key.refresh_from_db(fields=["revoked_at"])

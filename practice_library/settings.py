@@ -7,6 +7,7 @@ site at start-up instead of changing its behaviour quietly.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "themes",
     "initiatives",
 ]
@@ -84,6 +88,8 @@ MIDDLEWARE = [
     "practice_library.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "practice_library.api_errors.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -212,3 +218,96 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
     },
 }
+
+# --- REST API ---
+# Rates are "<requests>/<second|minute|hour|day>" (or s, m, h, d).
+_RATE = re.compile(r"\d+/(s|second|m|minute|h|hour|d|day)")
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env_str(name) or default
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must look like '60/minute' (per second, minute, hour or "
+            f"day), not {value!r}."
+        )
+    return value
+
+
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
+if API_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("API_TRUSTED_PROXIES must be 0 or more.")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "initiatives.authentication.ApiKeyAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "initiatives.authentication.AnonymousRateThrottle",
+        "initiatives.authentication.PartnerRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env_rate("API_ANONYMOUS_RATE", "60/minute"),
+        "partner": env_rate("API_PARTNER_RATE", "600/minute"),
+    },
+    # How many proxies in front of the app append the client's address to
+    # X-Forwarded-For; 0 means the rate limit counts per REMOTE_ADDR.
+    "NUM_PROXIES": API_TRUSTED_PROXIES,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "initiatives.openapi.ApiSchema",
+    "EXCEPTION_HANDLER": "practice_library.api_errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Seconds that browsers and proxies may reuse a public answer without asking.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PCC early intervention practice library API",
+    "DESCRIPTION": (
+        "Read-only access to the published entries of the library: initiatives, "
+        "police force areas, themes, briefings, organisations and target groups. "
+        "How to page, filter, use facets, sync with updated_since, cite the "
+        "library and the terms of use: see /api/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "initiatives.openapi.add_response_headers",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No call to the public validator service: the docs page stays on this host.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
+        "EvidenceStageEnum": "initiatives.models.Initiative.EvidenceStage",
+        "EvidenceOutcomeEnum": "initiatives.models.Initiative.EvidenceOutcome",
+        "NationEnum": "initiatives.models.Nation",
+        "RegionEnum": "initiatives.models.Region",
+        "OrganisationKindEnum": "initiatives.models.OrganisationKind",
+        "OrganisationRoleEnum": "initiatives.models.InitiativeOrganisation.Role",
+        "GovernanceKindEnum": "initiatives.models.GovernanceKind",
+        "ToolkitEnum": "initiatives.models.ToolkitLink.Toolkit",
+    },
+}
+
+# Any site may read the API from a browser; nothing else is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "if-modified-since",
+    "if-none-match",
+    "x-api-key",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "X-Total-Count"]

@@ -1,13 +1,37 @@
-"""Root URLs: public pages, the admin."""
+"""Root URLs: public pages, the API (its page, docs, schema and v1), the admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.decorators.http import conditional_page
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from initiatives import api as initiatives_api
 from practice_library.health import healthz
+from themes import api as themes_api
+
+router = initiatives_api.ApiRouter()
+router.register("initiatives", initiatives_api.InitiativeViewSet, "initiative")
+router.register("police-areas", initiatives_api.PoliceAreaViewSet, "police-area")
+router.register("themes", themes_api.ThemeViewSet, "theme")
+router.register("briefings", initiatives_api.BriefingViewSet, "briefing")
+router.register("organisations", initiatives_api.OrganisationViewSet, "organisation")
+router.register("target-groups", initiatives_api.TargetGroupViewSet, "target-group")
+
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", initiatives_api.ApiIndexView.as_view(), name="index"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="docs",
+    ),
+    path("v1/schema/", conditional_page(SpectacularAPIView.as_view()), name="schema"),
+    path("v1/", include(router.urls)),
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include((api_urlpatterns, "api"))),
     path("themes/", include("themes.urls")),
     path("", include("initiatives.urls")),
 ]

@@ -1,0 +1,632 @@
+"""The read-only REST API for partners: viewsets over the public selectors.
+
+Every endpoint starts from a selector in ``initiatives.selectors``, so what
+the public may see is decided there, once. Initiatives are filtered by the
+same ``InitiativeFilterSet`` as the search page, so a query string means the
+same on ``/initiatives/`` and ``/api/v1/initiatives/``.
+
+What every endpoint shares (``PublicReadOnlyViewSet``):
+
+- every bad parameter is reported at once, as a 400 naming each one;
+- ``page`` and ``page_size`` are validated by the pages' ``PageForm``, and a
+  page past the last is a 400, not an empty list;
+- JSON by default, CSV with ``?format=csv`` or ``Accept: text/csv``;
+- ETag, Last-Modified and ``Cache-Control: public`` on GETs, with 304
+  answered before any query for the content (``initiatives.http``);
+- errors in one JSON shape (``practice_library.api_errors``), never CSV or
+  HTML.
+"""
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, cast
+from urllib.parse import unquote, unquote_to_bytes
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpResponse
+from django.views.generic import TemplateView
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, routers, serializers, status, viewsets
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from initiatives.authentication import parse_rate
+from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
+from initiatives.facets import facet_counts
+from initiatives.filters import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    InitiativeFilterSet,
+    MomentField,
+    PageForm,
+)
+from initiatives.http import (
+    CONDITIONAL_METHODS,
+    conditional_response,
+    content_validators,
+    set_validators,
+)
+from initiatives.models import Briefing, Initiative
+from initiatives.openapi import (
+    FACETS,
+    FORMAT,
+    INITIATIVE_PAGE_EXAMPLE,
+    PAGING,
+    UPDATED_SINCE_DESCRIPTION,
+    UPDATED_SINCE_SCHEMA,
+    detail_responses,
+    filter_parameters,
+    list_responses,
+    slug_parameter,
+)
+from initiatives.search import with_snippets
+from initiatives.selectors import (
+    public_briefing_details,
+    public_initiative_details,
+    public_initiatives,
+    public_organisations,
+    public_police_areas,
+    public_target_groups,
+    withdrawn_briefings,
+    withdrawn_initiatives,
+)
+from initiatives.serializers import (
+    BriefingPageSerializer,
+    BriefingSerializer,
+    FacetOptionSerializer,
+    InitiativeListSerializer,
+    InitiativePageSerializer,
+    InitiativeSerializer,
+    OrganisationSerializer,
+    PoliceAreaSerializer,
+    TargetGroupSerializer,
+    TombstoneSerializer,
+    page_of,
+)
+from practice_library.renderers import CSVRenderer, Table
+
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+GIVE_ONCE = "Give this parameter once."
+NOT_UTF8 = "This value is not valid UTF-8 text."
+# A date, or a date and time with its offset from UTC (RFC 3339).
+UPDATED_SINCE = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})",
+    re.IGNORECASE,
+)
+UPDATED_SINCE_HELP = (
+    "Give a date (2025-01-31, from midnight UK time) or a date and time with "
+    "its offset (2025-01-31T09:00:00Z)."
+)
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# Filters that take several values (any of them matches).
+REPEATABLE_FILTERS = frozenset({"theme", "police_area", "target_group", "status"})
+
+
+def undecodable_parameters(query_string: str) -> list[str]:
+    """Names of parameters whose percent-encoded value is not UTF-8.
+
+    Django quietly replaces such bytes (e.g. a lone surrogate, %ED%A0%80)
+    with U+FFFD; the API refuses them instead, so nobody searches for text
+    they did not send.
+    """
+    names = []
+    for pair in query_string.split("&"):
+        name, _, value = pair.partition("=")
+        try:
+            unquote_to_bytes(value.replace("+", " ")).decode("utf-8")
+        except UnicodeDecodeError:
+            names.append(unquote(name.replace("+", " "), errors="replace"))
+    return names
+
+
+def parameter_errors(
+    request: Request, *, repeatable: Collection[str] = ()
+) -> defaultdict[str, list[str]]:
+    """Problems with the query string itself: bad encoding, repeated names."""
+    errors: defaultdict[str, list[str]] = defaultdict(list)
+    for name in undecodable_parameters(request.META.get("QUERY_STRING", "")):
+        errors[name].append(NOT_UTF8)
+    for name, values in request.query_params.lists():
+        if len(values) > 1 and name not in repeatable:
+            errors[name].append(GIVE_ONCE)
+    for name, messages in PageForm(request.query_params).errors.items():
+        errors[name].extend(str(message) for message in messages)
+    return errors
+
+
+def raise_if_any(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise exceptions.ValidationError(
+            {name: list(dict.fromkeys(messages)) for name, messages in errors.items()}
+        )
+
+
+class UpdatedSinceForm(forms.Form):
+    """``updated_since`` for endpoints without a FilterSet, as strict as the
+    initiatives' (a date, or a date and time with its offset)."""
+
+    updated_since = MomentField(required=False)
+
+    def clean_updated_since(self):
+        raw = self.data.get("updated_since")
+        if raw and not UPDATED_SINCE.fullmatch(raw):
+            raise forms.ValidationError(UPDATED_SINCE_HELP)
+        return self.cleaned_data["updated_since"]
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, but an unknown ?format= is a 400 naming ``format``."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        chosen = request.query_params.getlist(self.settings.URL_FORMAT_OVERRIDE)
+        if chosen and chosen != [""]:  # empty means not given, as for DRF
+            formats = [renderer.format for renderer in renderers]
+            if len(chosen) > 1:
+                raise exceptions.ValidationError({"format": [GIVE_ONCE]})
+            if chosen[0] not in formats:
+                raise exceptions.ValidationError(
+                    {"format": [f"Choose one of: {', '.join(formats)}."]}
+                )
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+class ValidatedPageNumberPagination(PageNumberPagination):
+    """Pages of 20 (``page_size`` up to 100); a page past the last is a 400."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        form = PageForm(request.query_params)
+        if not form.is_valid():  # reported earlier, with the other parameters
+            raise exceptions.ValidationError(
+                {
+                    name: [str(m) for m in messages]
+                    for name, messages in form.errors.items()
+                }
+            )
+        number = form.cleaned_data["page"] or 1
+        paginator = Paginator(queryset, form.cleaned_data["page_size"] or PAGE_SIZE)
+        if number > paginator.num_pages:
+            raise exceptions.ValidationError(
+                {"page": [f"There is no such page: the last is {paginator.num_pages}."]}
+            )
+        self.request = request
+        self.page = paginator.page(number)
+        return list(self.page)
+
+    @property
+    def page_number(self) -> int:
+        assert self.page is not None
+        return self.page.number
+
+    def links(self) -> dict[str, str]:
+        """RFC 8288 Link and X-Total-Count headers, for JSON and CSV alike."""
+        assert self.page is not None
+        links = []
+        for rel, url in (
+            ("next", self.get_next_link()),
+            ("prev", self.get_previous_link()),
+        ):
+            if url:
+                links.append(f'<{url}>; rel="{rel}"')
+        headers = {"X-Total-Count": str(self.page.paginator.count)}
+        if links:
+            headers["Link"] = ", ".join(links)
+        return headers
+
+    def envelope(self, results: Any) -> dict[str, Any]:
+        assert self.page is not None
+        return {
+            "count": self.page.paginator.count,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": results,
+        }
+
+
+class _Answered(Exception):
+    """Carries a response decided before the handler ran (a 304)."""
+
+    def __init__(self, response: HttpResponse):
+        self.response = response
+
+
+class ConditionalContentMixin:
+    """ETag/Last-Modified/Cache-Control on GETs, 304 before any serialisation.
+
+    Runs after authentication and throttling (a 304 still counts against the
+    rate limit) and after content negotiation (CSV and JSON have their own
+    ETags). Errors are always rendered as JSON, whatever was negotiated.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self.validators = None
+        if request.method in CONDITIONAL_METHODS:
+            validators = content_validators(
+                request, f"api:{request.accepted_renderer.format}"
+            )
+            early = conditional_response(request, validators)
+            if early is not None:
+                raise _Answered(early)
+            self.validators = validators
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Answered):
+            return exc.response
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        validators = getattr(self, "validators", None)
+        if validators is not None and response.status_code == status.HTTP_200_OK:
+            set_validators(response, validators)
+        return response
+
+
+class PublicReadOnlyViewSet(ConditionalContentMixin, viewsets.ReadOnlyModelViewSet):
+    """A read-only collection of public objects, looked up by slug."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    content_negotiation_class = ContentNegotiation
+    pagination_class = ValidatedPageNumberPagination
+    filter_backends: list = []
+    not_found_detail = "Nothing public has this slug."
+    csv_filename = "export.csv"
+    schema_noun = "entry"
+    paginator: ValidatedPageNumberPagination
+
+    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
+        """Query and path parameters for the OpenAPI schema (initiatives.openapi)."""
+        if action == "list":
+            return [*PAGING, FORMAT]
+        return [slug_parameter(self.schema_noun), FORMAT]
+
+    def wants_csv(self) -> bool:
+        return self.request.accepted_renderer.format == CSVRenderer.format
+
+    def check_list_parameters(self) -> None:
+        raise_if_any(parameter_errors(self.request))
+
+    def list(self, request, *args, **kwargs):
+        self.check_list_parameters()
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.page_response(page)
+
+    def page_response(self, page: Sequence | None, **extra: Any) -> Response:
+        page = page or []  # always a page here: every list is paginated
+        headers = self.paginator.links()
+        if self.wants_csv():
+            return Response(self.csv_table(page), headers=headers)
+        results = self.get_serializer(page, many=True).data
+        return Response(self.paginator.envelope(results) | extra, headers=headers)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if self.wants_csv():
+            return Response(self.csv_table([instance]))
+        return Response(self.get_serializer(instance).data)
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            self.raise_if_withdrawn(self.kwargs[self.lookup_field])
+            raise exceptions.NotFound(self.not_found_detail) from None
+
+    def raise_if_withdrawn(self, slug: str) -> None:
+        """Entries that have a tombstone answer 410 Gone rather than 404."""
+
+    # CSV: one flat row per object. Lists of related objects become their
+    # slugs joined with "; ", a related object its slug.
+    def csv_table(self, objects: Iterable) -> Table:
+        serializer = self.get_serializer(list(objects), many=True)
+        header = list(cast(serializers.Serializer, self.get_serializer()).fields)
+        rows = [
+            {name: self.csv_value(name, value) for name, value in row.items()}
+            for row in serializer.data
+        ]
+        return Table(header, rows, self.csv_filename)
+
+    def csv_value(self, name: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value.get("slug", "")
+        if isinstance(value, list):
+            return "; ".join(str(self.csv_value(name, item)) for item in value)
+        return value
+
+
+class Gone(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "This entry has been withdrawn from public view."
+    default_code = "gone"
+
+
+def facet_names(request: Request) -> tuple[list[str], list[str]]:
+    """The facets asked for in ?facets=a,b and the problems with the list."""
+    raw = request.query_params.get("facets", "")
+    names = list(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+    unknown = [name for name in names if name not in InitiativeFilterSet.FACETS]
+    if not unknown:
+        return names, []
+    shown = ", ".join(repr(name[:40]) for name in unknown[:5])
+    return names, [
+        f"Unknown facet {shown}; choose from: {', '.join(InitiativeFilterSet.FACETS)}."
+    ]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published initiatives, filtered and paged",
+        description="The same filters as the search page (/initiatives/), "
+        "ranked when searching, with facet counts on request and withdrawn "
+        "entries listed when syncing with updated_since. CSV rows are the "
+        "library's flat export row, also used by the page downloads.",
+        responses=list_responses(
+            InitiativePageSerializer, example=INITIATIVE_PAGE_EXAMPLE
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One published initiative, with everything recorded about it",
+        description="410 Gone when it was public and has been withdrawn.",
+        responses=detail_responses(InitiativeSerializer, gone=True),
+    ),
+)
+class InitiativeViewSet(PublicReadOnlyViewSet):
+    """Published initiatives, filtered like the search page."""
+
+    not_found_detail = "No published initiative has this slug."
+    csv_filename = "initiatives.csv"
+    schema_noun = "initiative"
+
+    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
+        if action == "list":
+            return [*filter_parameters(), FACETS, *PAGING, FORMAT]
+        return super().schema_parameters(action)
+
+    def get_queryset(self) -> QuerySet[Initiative]:
+        if self.action == "retrieve":
+            return public_initiative_details()
+        return public_initiatives()
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return InitiativeSerializer
+        return InitiativeListSerializer
+
+    def list(self, request, *args, **kwargs):
+        base = self.get_queryset()
+        filterset = InitiativeFilterSet(request.query_params, queryset=base)
+        facets, facet_problems = facet_names(request)
+
+        errors = parameter_errors(request, repeatable=REPEATABLE_FILTERS)
+        for name, messages in filterset.errors.items():
+            errors[name].extend(str(message) for message in messages)
+        since = request.query_params.get("updated_since")
+        if since and not UPDATED_SINCE.fullmatch(since):
+            errors["updated_since"] = [UPDATED_SINCE_HELP]
+        errors["facets"].extend(facet_problems)
+        raise_if_any({name: messages for name, messages in errors.items() if messages})
+
+        queryset = filterset.qs  # the search decision (and correction) is made here
+        if self.wants_csv():
+            queryset = with_export_relations(queryset)
+        elif filterset.search_text:
+            searched = filterset.effective_search_text or filterset.search_text
+            queryset = with_snippets(queryset, searched)
+        page = self.paginate_queryset(queryset)
+
+        extra: dict[str, Any] = {}
+        if facets:
+            counts = facet_counts(filterset, base, facets)
+            extra["facets"] = {
+                name: FacetOptionSerializer(options, many=True).data
+                for name, options in counts.items()
+            }
+        if filterset.search_text:
+            extra["search_correction"] = filterset.search_correction
+        updated_since = filterset.form.cleaned_data.get("updated_since")
+        if updated_since is not None and self.paginator.page_number == 1:
+            extra["withdrawn"] = TombstoneSerializer(
+                withdrawn_initiatives(updated_since), many=True
+            ).data
+        return self.page_response(page, **extra)
+
+    def raise_if_withdrawn(self, slug: str) -> None:
+        gone = withdrawn_initiatives(EPOCH).filter(slug=slug).first()
+        if gone is not None:
+            raise Gone(
+                f"This initiative was withdrawn from public view on "
+                f"{gone.withdrawn_at:%Y-%m-%d}."
+            )
+
+    def csv_table(self, objects: Iterable[Initiative]) -> Table:
+        return Table(EXPORT_HEADER, [export_row(i) for i in objects], self.csv_filename)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published briefings, newest first",
+        responses=list_responses(BriefingPageSerializer),
+    ),
+    retrieve=extend_schema(
+        summary="One published briefing, with the initiatives it features",
+        description="410 Gone when it was public and has been withdrawn.",
+        responses=detail_responses(BriefingSerializer, gone=True),
+    ),
+)
+class BriefingViewSet(PublicReadOnlyViewSet):
+    """Published briefings, newest first, with the initiatives they feature."""
+
+    serializer_class = BriefingSerializer
+    not_found_detail = "No published briefing has this slug."
+    csv_filename = "briefings.csv"
+    schema_noun = "briefing"
+
+    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
+        parameters = super().schema_parameters(action)
+        if action == "list":
+            since = OpenApiParameter(
+                "updated_since",
+                UPDATED_SINCE_SCHEMA,
+                description=UPDATED_SINCE_DESCRIPTION,
+            )
+            return [since, *parameters]
+        return parameters
+
+    def get_queryset(self) -> QuerySet[Briefing]:
+        return public_briefing_details().order_by(
+            F("published_on").desc(nulls_last=True), "title", "pk"
+        )
+
+    def list(self, request, *args, **kwargs):
+        errors = parameter_errors(request)
+        since_form = UpdatedSinceForm(request.query_params)
+        for name, messages in since_form.errors.items():
+            errors[name].extend(str(message) for message in messages)
+        raise_if_any(errors)
+        queryset = self.get_queryset()
+        since = since_form.cleaned_data.get("updated_since")
+        if since is not None:
+            queryset = queryset.filter(updated_at__gte=since)
+        page = self.paginate_queryset(queryset)
+        extra = {}
+        if since is not None and self.paginator.page_number == 1:
+            extra["withdrawn"] = TombstoneSerializer(
+                withdrawn_briefings(since), many=True
+            ).data
+        return self.page_response(page, **extra)
+
+    def raise_if_withdrawn(self, slug: str) -> None:
+        gone = withdrawn_briefings(EPOCH).filter(slug=slug).first()
+        if gone is not None:
+            raise Gone(
+                f"This briefing was withdrawn from public view on "
+                f"{gone.withdrawn_at:%Y-%m-%d}."
+            )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The 43 police force areas of England and Wales",
+        responses=list_responses(page_of(PoliceAreaSerializer, "PoliceAreaPage")),
+    ),
+    retrieve=extend_schema(
+        summary="One police force area, with its governance",
+        responses=detail_responses(PoliceAreaSerializer),
+    ),
+)
+class PoliceAreaViewSet(PublicReadOnlyViewSet):
+    """The 43 territorial police force areas of England and Wales."""
+
+    serializer_class = PoliceAreaSerializer
+    schema_noun = "police force area"
+    not_found_detail = "No police force area has this slug."
+    csv_filename = "police-areas.csv"
+
+    def get_queryset(self):
+        return public_police_areas()
+
+    def csv_value(self, name: str, value: Any) -> Any:
+        if name == "governance":
+            return "; ".join(
+                f"{period['body_name']} ({period['started'] or '?'} to "
+                f"{period['ended'] or 'present'})"
+                for period in value
+            )
+        return super().csv_value(name, value)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organisations linked to public entries",
+        responses=list_responses(page_of(OrganisationSerializer, "OrganisationPage")),
+    ),
+    retrieve=extend_schema(
+        summary="One organisation", responses=detail_responses(OrganisationSerializer)
+    ),
+)
+class OrganisationViewSet(PublicReadOnlyViewSet):
+    """Organisations that lead, partner in, fund or publish public work."""
+
+    serializer_class = OrganisationSerializer
+    schema_noun = "organisation"
+    not_found_detail = "No public organisation has this slug."
+    csv_filename = "organisations.csv"
+
+    def get_queryset(self):
+        return public_organisations()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Target groups",
+        responses=list_responses(page_of(TargetGroupSerializer, "TargetGroupPage")),
+    ),
+    retrieve=extend_schema(
+        summary="One target group", responses=detail_responses(TargetGroupSerializer)
+    ),
+)
+class TargetGroupViewSet(PublicReadOnlyViewSet):
+    """The groups of people initiatives work with."""
+
+    serializer_class = TargetGroupSerializer
+    schema_noun = "target group"
+    not_found_detail = "No target group has this slug."
+    csv_filename = "target-groups.csv"
+
+    def get_queryset(self):
+        return public_target_groups()
+
+
+class ApiRootView(ConditionalContentMixin, routers.APIRootView):
+    """The library's API, version 1. See /api/ for how to use it."""
+
+
+class ApiRouter(routers.DefaultRouter):
+    APIRootView = ApiRootView
+    # One way to choose a format (?format= or Accept), not also a suffix.
+    include_format_suffixes = False
+
+
+def _in_words(rate: str) -> str:
+    """'60/minute' -> '60 requests a minute'."""
+    count, seconds = parse_rate(rate)
+    period = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}[seconds]
+    return f"{count} request{'s' if count != 1 else ''} a {period}"
+
+
+class ApiIndexView(TemplateView):
+    """The page for people: how to page, filter, sync, cite; terms of use."""
+
+    template_name = "api/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        context |= {
+            "anonymous_rate": _in_words(str(rates["anonymous"])),
+            "partner_rate": _in_words(str(rates["partner"])),
+            "page_size": PAGE_SIZE,
+            "max_page_size": MAX_PAGE_SIZE,
+            "facets": InitiativeFilterSet.FACETS,
+            "cache_max_age": settings.PUBLIC_CACHE_MAX_AGE,
+        }
+        return context

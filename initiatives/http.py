@@ -1,0 +1,127 @@
+"""Conditional GET keyed on the content version: ETag, Last-Modified and 304.
+
+Every public answer depends only on the published content, which
+``content_version()`` numbers, and on the request: its absolute URL (host,
+path and query) and the negotiated format. So the validators can be worked
+out before any query for the content, and a client whose copy is current gets
+``304 Not Modified`` for the price of reading the version (usually a cache
+hit, no SQL). Any publish, withdrawal or edit bumps the version, which changes
+every ETag and Last-Modified at once.
+
+Use it on a view whose output is the same for every visitor:
+
+- DRF views: ``initiatives.api.ConditionalContentMixin``;
+- Django views: ``@conditional_on_content()`` on a function view, or
+  ``method_decorator(conditional_on_content(), name="dispatch")`` on a class.
+
+Not for pages that differ per visitor (signed-in curators, messages, forms
+carrying a CSRF token): they would share one ETag.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
+
+from initiatives.selectors import content_version
+
+CONDITIONAL_METHODS = ("GET", "HEAD")
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str  # quoted, with W/ when weak
+    last_modified: datetime.datetime
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.last_modified.timestamp())
+
+
+def content_validators(
+    request: HttpRequest, variant: str = "", *, weak: bool = True
+) -> Validators:
+    """The ETag and Last-Modified of the answer to ``request``.
+
+    ``variant`` names what else the answer depends on, such as the format
+    negotiated from the Accept header. Weak by default: the same content may
+    come out byte-for-byte different (e.g. compressed by a proxy).
+    """
+    number, changed_at = content_version()
+    digest = hashlib.sha256(
+        f"{number}\n{request.build_absolute_uri()}\n{variant}".encode()
+    ).hexdigest()[:32]
+    etag = f'"{number}-{digest}"'
+    return Validators(
+        etag=f"W/{etag}" if weak else etag,
+        last_modified=changed_at.replace(microsecond=0),
+    )
+
+
+def set_validators(
+    response: HttpResponseBase, validators: Validators, *, max_age: int | None = None
+) -> None:
+    """Put the validators and public caching headers on a response."""
+    response["ETag"] = validators.etag
+    response["Last-Modified"] = http_date(validators.timestamp)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PUBLIC_CACHE_MAX_AGE if max_age is None else max_age,
+    )
+
+
+def conditional_response(
+    request: HttpRequest, validators: Validators
+) -> HttpResponse | None:
+    """A 304 (or 412 for a failed If-Match) when the client's copy settles it.
+
+    None when the request must be answered in full. Follows RFC 9110 §13.2.2:
+    If-None-Match wins over If-Modified-Since.
+    """
+    response = get_conditional_response(
+        request, etag=validators.etag, last_modified=validators.timestamp
+    )
+    if response is not None and response.status_code == 304:
+        set_validators(response, validators)
+    return response
+
+
+def conditional_on_content(
+    variant: str = "html", *, vary: tuple[str, ...] = ()
+) -> Callable:
+    """Decorate a view to answer GET/HEAD conditionally on the content version.
+
+    A 304 is returned before the view runs; a full 200 answer gets the ETag,
+    Last-Modified and ``Cache-Control: public, max-age=...``.
+    """
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+            if request.method not in CONDITIONAL_METHODS:
+                return view(request, *args, **kwargs)
+            validators = content_validators(request, variant)
+            early = conditional_response(request, validators)
+            if early is not None:
+                patch_vary_headers(early, vary)
+                return early
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                set_validators(response, validators)
+                patch_vary_headers(response, vary)
+            return response
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,633 @@
+"""API output for the library: what partners receive, field by field.
+
+Serializers shape output and never query: whatever they read is loaded by
+the selector the viewset starts from (query-count tests keep it so). Related
+objects appear as small summaries with their API ``url`` and public
+``page_url``. Timestamps are ISO 8601 in UTC; partial dates keep their
+precision ("2015", "2015-12", "2015-12-17"); an unknown value is null.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from initiatives.filters import InitiativeFilterSet
+from initiatives.markdown import render_markdown
+from initiatives.models import (
+    Briefing,
+    BriefingMention,
+    Funding,
+    GovernanceKind,
+    GovernancePeriod,
+    Initiative,
+    InitiativeOrganisation,
+    Nation,
+    Organisation,
+    OrganisationKind,
+    PoliceArea,
+    Region,
+    TargetGroup,
+    ToolkitLink,
+)
+from initiatives.partial_dates import partial_date_iso
+from initiatives.search import highlighted
+from practice_library.serializer_fields import (
+    ApiUrlField,
+    InitiativesUrlField,
+    PageUrlField,
+    RelatedApiUrlField,
+    UtcDateTimeField,
+)
+from themes.serializers import ThemeSummarySerializer
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice that may be unknown: null rather than an empty string."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class BlankAsNullField(serializers.CharField):
+    """Optional text with a format (a web or e-mail address): null when empty."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": PARTIAL_DATE_PATTERN,
+        "example": "2015-12",
+    }
+)
+class PartialDateField(serializers.Field):
+    """A date known to the year, month or day, in ISO 8601 at that precision."""
+
+    def __init__(self, date_field: str, **kwargs):
+        self.date_field = date_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return partial_date_iso(
+            getattr(value, self.date_field),
+            getattr(value, f"{self.date_field}_precision"),
+        )
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class WebAddressField(BlankAsNullField):
+    pass
+
+
+@extend_schema_field({"type": "string", "format": "email", "nullable": True})
+class EmailAddressField(BlankAsNullField):
+    pass
+
+
+class PoliceAreaSummarySerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(
+        read_only=True,
+        help_text="The force identifier used by data.police.uk, e.g. 'lancashire'.",
+    )
+    url = ApiUrlField("api:police-area-detail")
+    page_url = PageUrlField("initiatives:police-area-detail")
+
+    class Meta:
+        model = PoliceArea
+        fields = ["slug", "name", "url", "page_url"]
+
+
+class GovernancePeriodSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=GovernanceKind.choices, read_only=True)
+    started = PartialDateField("started_on")
+    ended = PartialDateField(
+        "ended_on", help_text="Null while the period lasts (or when not recorded)."
+    )
+    source_url = WebAddressField()
+
+    class Meta:
+        model = GovernancePeriod
+        fields = ["kind", "body_name", "started", "ended", "note", "source_url"]
+
+
+class PoliceAreaSerializer(PoliceAreaSummarySerializer):
+    nation = serializers.ChoiceField(choices=Nation.choices, read_only=True)
+    region = serializers.ChoiceField(choices=Region.choices, read_only=True)
+    governance = GovernancePeriodSerializer(
+        source="governance_periods",
+        many=True,
+        read_only=True,
+        help_text="Who has governed policing in the area, newest first.",
+    )
+    initiatives_url = InitiativesUrlField("police_area")
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        model = PoliceArea
+        fields = [
+            "slug",
+            "name",
+            "gss_code",
+            "nation",
+            "region",
+            "governance",
+            "url",
+            "page_url",
+            "initiatives_url",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class OrganisationSummarySerializer(serializers.ModelSerializer):
+    url = ApiUrlField("api:organisation-detail")
+    page_url = PageUrlField("initiatives:organisation-detail")
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "url", "page_url"]
+
+
+class OrganisationSerializer(OrganisationSummarySerializer):
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices, read_only=True)
+    police_area = PoliceAreaSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The area the organisation serves, if it serves one area.",
+    )
+    website = WebAddressField()
+    org_id = serializers.CharField(
+        read_only=True,
+        help_text="An org-id.guide identifier such as GB-CHC-1234567; empty "
+        "when not known.",
+    )
+    is_demo = serializers.BooleanField(
+        read_only=True, help_text="Synthetic demo data, never curated content."
+    )
+    initiatives_url = InitiativesUrlField("organisation")
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "police_area",
+            "website",
+            "org_id",
+            "description",
+            "is_demo",
+            "url",
+            "page_url",
+            "initiatives_url",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class OrganisationRoleSerializer(serializers.ModelSerializer):
+    """An organisation with the part it plays in one initiative."""
+
+    slug = serializers.SlugField(source="organisation.slug", read_only=True)
+    name = serializers.CharField(source="organisation.name", read_only=True)
+    url = RelatedApiUrlField("api:organisation-detail", source="organisation")
+    page_url = PageUrlField("initiatives:organisation-detail", source="organisation")
+    role = serializers.ChoiceField(
+        choices=InitiativeOrganisation.Role.choices, read_only=True
+    )
+
+    class Meta:
+        model = InitiativeOrganisation
+        fields = ["slug", "name", "url", "page_url", "role"]
+
+
+class TargetGroupSummarySerializer(serializers.ModelSerializer):
+    url = ApiUrlField("api:target-group-detail")
+
+    class Meta:
+        model = TargetGroup
+        fields = ["slug", "name", "url"]
+
+
+class TargetGroupSerializer(TargetGroupSummarySerializer):
+    initiatives_url = InitiativesUrlField("target_group")
+
+    class Meta:
+        model = TargetGroup
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "min_age",
+            "max_age",
+            "url",
+            "initiatives_url",
+        ]
+
+
+class InitiativeSummarySerializer(serializers.ModelSerializer):
+    url = ApiUrlField("api:initiative-detail")
+    page_url = PageUrlField("initiatives:detail")
+
+    class Meta:
+        model = Initiative
+        fields = ["slug", "title", "url", "page_url"]
+
+
+class BriefingMentionSerializer(serializers.ModelSerializer):
+    """A briefing that features an initiative, with its note or page."""
+
+    slug = serializers.SlugField(source="briefing.slug", read_only=True)
+    title = serializers.CharField(source="briefing.title", read_only=True)
+    url = RelatedApiUrlField("api:briefing-detail", source="briefing")
+    page_url = PageUrlField("initiatives:briefing-detail", source="briefing")
+
+    class Meta:
+        model = BriefingMention
+        fields = ["slug", "title", "url", "page_url", "note", "page_reference"]
+
+
+class FeaturedInitiativeSerializer(serializers.ModelSerializer):
+    """An initiative a briefing features, with the briefing's note or page."""
+
+    slug = serializers.SlugField(source="initiative.slug", read_only=True)
+    title = serializers.CharField(source="initiative.title", read_only=True)
+    url = RelatedApiUrlField("api:initiative-detail", source="initiative")
+    page_url = PageUrlField("initiatives:detail", source="initiative")
+
+    class Meta:
+        model = BriefingMention
+        fields = ["slug", "title", "url", "page_url", "note", "page_reference"]
+
+
+class ToolkitLinkSerializer(serializers.ModelSerializer):
+    toolkit = serializers.ChoiceField(
+        choices=ToolkitLink.Toolkit.choices, read_only=True
+    )
+    toolkit_name = serializers.CharField(source="get_toolkit_display", read_only=True)
+    url = serializers.URLField(
+        read_only=True, help_text="The toolkit's page for this approach."
+    )
+
+    class Meta:
+        model = ToolkitLink
+        fields = ["toolkit", "toolkit_name", "approach", "url", "rating"]
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    funder = OrganisationSummarySerializer(read_only=True, allow_null=True)
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="As a decimal string, e.g. '25000.00'; null when not known.",
+    )
+
+    class Meta:
+        model = Funding
+        fields = ["funder", "amount", "currency", "period_start", "period_end", "note"]
+
+
+@extend_schema_field(
+    {
+        "type": "number",
+        "format": "float",
+        "nullable": True,
+        "description": "How well the entry matches q (higher is better); null "
+        "without a search.",
+    }
+)
+class SearchRankField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> float | None:
+        rank = getattr(value, "search_rank", None)
+        return None if rank is None else round(float(rank), 6)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "description": "The summary as HTML, escaped, with the words matching q "
+        "in <mark>; null without a search (and on SQLite).",
+        "example": "A <mark>mental</mark> <mark>health</mark> hub pilot.",
+    }
+)
+class SnippetField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        snippet = getattr(value, "search_snippet", None)
+        return None if snippet is None else str(highlighted(snippet))
+
+
+class InitiativeListSerializer(serializers.ModelSerializer):
+    """One row of a list: what a results page shows, with links to the rest."""
+
+    slug = serializers.SlugField(
+        read_only=True,
+        help_text="The permanent identifier; it never changes once published.",
+    )
+    url = ApiUrlField(
+        "api:initiative-detail",
+        help_text="This entry in the API, with everything about it.",
+    )
+    page_url = PageUrlField("initiatives:detail")
+    status = OptionalChoiceField(
+        Initiative.Status.choices,
+        help_text="What the initiative itself is doing (its lifecycle).",
+    )
+    start = PartialDateField("start_date")
+    end = PartialDateField("end_date")
+    evidence_stage = OptionalChoiceField(
+        Initiative.EvidenceStage.choices,
+        help_text="Stage of practice, as in the College of Policing Practice bank.",
+    )
+    evidence_outcome = OptionalChoiceField(
+        Initiative.EvidenceOutcome.choices,
+        help_text="What the evidence says; failures are reported as well.",
+    )
+    police_areas = PoliceAreaSummarySerializer(many=True, read_only=True)
+    themes = ThemeSummarySerializer(many=True, read_only=True)
+    is_demo = serializers.BooleanField(
+        read_only=True,
+        help_text="Synthetic demo data: never present it as a real initiative.",
+    )
+    published_at = UtcDateTimeField(help_text="First publication.")
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField(help_text="Last change; what updated_since compares.")
+    search_rank = SearchRankField()
+    snippet = SnippetField()
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "slug",
+            "title",
+            "url",
+            "page_url",
+            "summary",
+            "status",
+            "start",
+            "end",
+            "evidence_stage",
+            "evidence_outcome",
+            "police_areas",
+            "themes",
+            "is_demo",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "search_rank",
+            "snippet",
+        ]
+
+
+@extend_schema_field(InitiativeSummarySerializer(allow_null=True))
+class PublishedParentField(serializers.Field):
+    """The wider initiative this is part of, when the public may see it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        if not value.is_published:
+            return None
+        return InitiativeSummarySerializer(value, context=self.context).data
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DescriptionHtmlField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(
+            source="description",
+            read_only=True,
+            help_text="The description rendered from Markdown and sanitised.",
+            **kwargs,
+        )
+
+    def to_representation(self, value) -> str:
+        return str(render_markdown(value))
+
+
+class InitiativeSerializer(InitiativeListSerializer):
+    """One initiative with everything the library records about it."""
+
+    description = serializers.CharField(
+        read_only=True, help_text="The fuller account, in Markdown."
+    )
+    description_html = DescriptionHtmlField()
+    target_groups = TargetGroupSummarySerializer(many=True, read_only=True)
+    organisations = OrganisationRoleSerializer(
+        source="organisation_roles",
+        many=True,
+        read_only=True,
+        help_text="Organisations with their role: lead, partner, commissioner, funder.",
+    )
+    briefings = BriefingMentionSerializer(
+        source="briefing_mentions",
+        many=True,
+        read_only=True,
+        help_text="Published briefings that feature this initiative.",
+    )
+    # "parent" is also an attribute of DRF fields; as a declared field it is fine.
+    parent = PublishedParentField()  # type: ignore[assignment]
+    programmes = InitiativeSummarySerializer(
+        source="published_programmes",
+        many=True,
+        read_only=True,
+        help_text="Published initiatives that are part of this one.",
+    )
+    evidence_msms_level = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        min_value=1,
+        max_value=5,
+        help_text="Maryland Scientific Methods Scale level (1-5) of the strongest "
+        "evaluation, where one exists.",
+    )
+    toolkit_links = ToolkitLinkSerializer(many=True, read_only=True)
+    funding = FundingSerializer(many=True, read_only=True)
+    website = WebAddressField()
+    contact_name = serializers.CharField(read_only=True)
+    contact_email = EmailAddressField()
+    last_reviewed_at = UtcDateTimeField(allow_null=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "slug",
+            "title",
+            "url",
+            "page_url",
+            "summary",
+            "description",
+            "description_html",
+            "status",
+            "start",
+            "end",
+            "police_areas",
+            "themes",
+            "target_groups",
+            "organisations",
+            "briefings",
+            "parent",
+            "programmes",
+            "evidence_stage",
+            "evidence_outcome",
+            "evidence_msms_level",
+            "evidence_note",
+            "toolkit_links",
+            "funding",
+            "website",
+            "contact_name",
+            "contact_email",
+            "is_demo",
+            "published_at",
+            "last_reviewed_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class BriefingSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("api:briefing-detail")
+    page_url = PageUrlField("initiatives:briefing-detail")
+    source_url = WebAddressField(
+        source="url", help_text="Where the briefing itself can be read."
+    )
+    publishers = OrganisationSummarySerializer(many=True, read_only=True)
+    themes = ThemeSummarySerializer(many=True, read_only=True)
+    key_findings: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True
+    )
+    initiatives = FeaturedInitiativeSerializer(
+        source="published_mentions",
+        many=True,
+        read_only=True,
+        help_text="Published initiatives the briefing features.",
+    )
+    published_at = UtcDateTimeField(help_text="First publication in the library.")
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        model = Briefing
+        fields = [
+            "slug",
+            "title",
+            "series",
+            "number",
+            "published_on",
+            "url",
+            "page_url",
+            "source_url",
+            "summary",
+            "publishers",
+            "themes",
+            "key_findings",
+            "initiatives",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class TombstoneSerializer(serializers.Serializer):
+    """An entry that left public view: enough for a mirror to delete it."""
+
+    slug = serializers.SlugField(read_only=True)
+    withdrawn_at = UtcDateTimeField(help_text="When it left public view.")
+
+
+class FacetOptionSerializer(serializers.Serializer):
+    value = serializers.CharField(
+        read_only=True, help_text="The value to send as the filter parameter."
+    )
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    count = serializers.IntegerField(
+        read_only=True,
+        help_text="Results there would be with this option chosen, counting "
+        "every other active filter but not this facet's own.",
+    )
+    selected = serializers.BooleanField(read_only=True)
+
+
+FacetCountsSerializer = type(
+    "FacetCountsSerializer",
+    (serializers.Serializer,),
+    {
+        name: FacetOptionSerializer(many=True, required=False)
+        for name in InitiativeFilterSet.FACETS
+    }
+    | {"__doc__": "Counts per option of each facet asked for in ?facets=."},
+)
+
+
+@extend_schema_serializer(many=False)
+class PageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        read_only=True, help_text="Results in all pages together."
+    )
+    next = serializers.URLField(read_only=True, allow_null=True)
+    previous = serializers.URLField(read_only=True, allow_null=True)
+
+
+def page_of(row: type[serializers.Serializer], name: str) -> type:
+    """The schema of one page of ``row`` objects."""
+    return extend_schema_serializer(many=False)(
+        type(name, (PageSerializer,), {"results": row(many=True, read_only=True)})
+    )
+
+
+@extend_schema_serializer(many=False)
+class InitiativePageSerializer(PageSerializer):
+    results = InitiativeListSerializer(many=True, read_only=True)
+    # Optional keys are not read_only, which drf-spectacular would mark required.
+    facets = FacetCountsSerializer(
+        required=False,
+        help_text="Present when ?facets= names facets.",
+    )
+    search_correction = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="Present when q is given: the spelling correction that was "
+        "searched for instead, because the words as typed found nothing; "
+        "otherwise null.",
+    )
+    withdrawn = TombstoneSerializer(
+        many=True,
+        required=False,
+        help_text="Present on the first page when updated_since is given: every "
+        "initiative that left public view since then (whatever the other "
+        "filters), so that mirrors can delete it.",
+    )
+
+
+@extend_schema_serializer(many=False)
+class BriefingPageSerializer(PageSerializer):
+    results = BriefingSerializer(many=True, read_only=True)
+    withdrawn = TombstoneSerializer(
+        many=True,
+        required=False,
+        help_text="Present on the first page when updated_since is given: every "
+        "briefing that left public view since then.",
+    )

@@ -1,0 +1,199 @@
+"""The API as an HTTP citizen: validators and 304s, caching, CORS, errors."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from initiatives.services import publish_initiative, withdraw_initiative
+from tests.factories import make_initiative, make_theme
+from tests.initiatives.api_helpers import api_url
+
+pytestmark = pytest.mark.django_db
+
+LIST = api_url("initiative-list")
+
+
+@pytest.fixture
+def hub():
+    return make_initiative(slug="hub", title="Hub")
+
+
+class TestConditionalGet:
+    def test_answers_carry_validators_and_public_caching(self, client, hub):
+        response = client.get(LIST)
+
+        assert response["ETag"].startswith('W/"')
+        assert response["Last-Modified"].endswith(" GMT")
+        assert response["Cache-Control"] == "public, max-age=60"
+        assert "Accept" in response["Vary"]
+
+    def test_if_none_match_gives_304_without_touching_the_database(
+        self, client, hub, django_assert_num_queries
+    ):
+        etag = client.get(LIST)["ETag"]
+
+        with django_assert_num_queries(0):
+            response = client.get(LIST, HTTP_IF_NONE_MATCH=etag)
+
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert response["Cache-Control"] == "public, max-age=60"
+
+    def test_if_modified_since_gives_304(self, client, hub):
+        last_modified = client.get(LIST)["Last-Modified"]
+
+        response = client.get(LIST, HTTP_IF_MODIFIED_SINCE=last_modified)
+
+        assert response.status_code == 304
+
+    def test_an_older_copy_gets_the_full_answer(self, client, hub):
+        response = client.get(
+            LIST, HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT"
+        )
+
+        assert response.status_code == 200
+
+    def test_detail_answers_304_too(self, client, hub):
+        url = api_url("initiative-detail", slug="hub")
+        etag = client.get(url)["ETag"]
+
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    def test_each_query_and_format_has_its_own_etag(self, client, hub):
+        etags = {
+            client.get(LIST)["ETag"],
+            client.get(f"{LIST}?status=active")["ETag"],
+            client.get(f"{LIST}?format=csv")["ETag"],
+            client.get(LIST, HTTP_ACCEPT="text/csv")["ETag"],
+        }
+
+        assert len(etags) == 4
+
+    @pytest.mark.parametrize("change", ["publish", "withdraw", "edit", "link"])
+    def test_publishing_withdrawing_or_editing_changes_the_etag(
+        self, client, hub, change, django_capture_on_commit_callbacks
+    ):
+        draft = make_initiative(slug="draft", state="draft")
+        before = client.get(LIST)
+        changes = {
+            "publish": lambda: publish_initiative(draft),
+            "withdraw": lambda: withdraw_initiative(hub),
+            "edit": lambda: hub.save(),
+            "link": lambda: hub.themes.add(make_theme()),
+        }
+
+        with django_capture_on_commit_callbacks(execute=True):
+            changes[change]()
+        after = client.get(LIST, HTTP_IF_NONE_MATCH=before["ETag"])
+
+        assert after.status_code == 200
+        assert after["ETag"] != before["ETag"]
+
+    def test_errors_carry_no_validators(self, client):
+        response = client.get(f"{LIST}?page=0")
+
+        assert response.status_code == 400
+        assert "ETag" not in response
+        assert "Cache-Control" not in response
+
+    def test_head_is_answered_like_get(self, client, hub):
+        response = client.head(LIST)
+
+        assert response.status_code == 200
+        assert response["ETag"] == client.get(LIST)["ETag"]
+
+
+class TestCors:
+    def test_any_origin_may_read(self, client, hub):
+        response = client.get(LIST, HTTP_ORIGIN="https://partner.example")
+
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert "ETag" in response["Access-Control-Expose-Headers"]
+        assert "Retry-After" in response["Access-Control-Expose-Headers"]
+
+    def test_preflight_allows_reading_only(self, client):
+        response = client.options(
+            LIST,
+            HTTP_ORIGIN="https://partner.example",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-api-key, if-none-match",
+        )
+
+        assert response.status_code == 200
+        methods = {
+            m.strip() for m in response["Access-Control-Allow-Methods"].split(",")
+        }
+        assert methods == {"GET", "HEAD", "OPTIONS"}
+        headers = response["Access-Control-Allow-Headers"]
+        assert "x-api-key" in headers
+        assert "if-none-match" in headers
+
+    def test_pages_outside_the_api_are_not_shared(self, client, hub):
+        response = client.get(
+            reverse("initiatives:list"), HTTP_ORIGIN="https://partner.example"
+        )
+
+        assert "Access-Control-Allow-Origin" not in response
+
+
+class TestErrors:
+    def test_an_unknown_path_under_the_api_is_a_json_404(self, client):
+        response = client.get("/api/v1/no-such-thing/")
+
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["code"] == "not_found"
+        assert response.json()["errors"] == {}
+
+    def test_a_slug_the_router_cannot_match_is_a_json_404(self, client):
+        response = client.get("/api/v1/initiatives/not%20a%20slug/")
+
+        assert response.status_code == 404
+        assert response.json()["status"] == 404
+
+    def test_writing_is_refused_with_a_json_405(self, client, hub):
+        for method in (client.post, client.put, client.patch, client.delete):
+            response = method(api_url("initiative-detail", slug="hub"))
+
+            assert response.status_code == 405
+            assert response.json()["code"] == "method_not_allowed"
+            assert "POST" not in response["Allow"]
+
+    def test_a_format_nobody_can_give_is_a_json_406(self, client):
+        response = client.get(LIST, HTTP_ACCEPT="image/png")
+
+        assert response.status_code == 406
+        assert response.json() == {
+            "status": 406,
+            "code": "not_acceptable",
+            "detail": "Could not satisfy the request Accept header.",
+            "errors": {},
+        }
+
+    def test_a_server_error_is_json_under_the_api(self, monkeypatch):
+        from initiatives import api
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(api.PoliceAreaViewSet, "get_queryset", broken)
+        client = Client(raise_request_exception=False)
+
+        response = client.get(api_url("police-area-list"))
+
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {
+            "status": 500,
+            "code": "server_error",
+            "detail": "The server failed to answer. The error has been logged; "
+            "please try again later.",
+            "errors": {},
+        }
+
+    def test_pages_outside_the_api_keep_their_html_errors(self, client):
+        response = client.get("/no-such-page/")
+
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")

@@ -1,0 +1,265 @@
+"""The API's OpenAPI schema, its documentation pages, and schemathesis."""
+
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import pytest
+import schemathesis
+import yaml
+from django.urls import reverse
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis.generation.modes import GenerationMode
+
+from initiatives.filters import InitiativeFilterSet
+from practice_library.wsgi import application
+from tests.initiatives.api_helpers import build_library
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def openapi(client):
+    build_library()
+    response = client.get(reverse("api:schema"))
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def _parameters(openapi, path: str) -> dict[str, dict]:
+    operation = openapi["paths"][path]["get"]
+    return {parameter["name"]: parameter for parameter in operation["parameters"]}
+
+
+def test_schema_is_valid_openapi(openapi):
+    validate_schema(openapi)
+    assert openapi["openapi"].startswith("3.")
+
+
+def test_every_filter_and_paging_parameter_is_documented(openapi):
+    documented = _parameters(openapi, "/api/v1/initiatives/")
+
+    assert set(documented) == {
+        *InitiativeFilterSet.base_filters,
+        "facets",
+        "format",
+        "page",
+        "page_size",
+    }
+    assert documented["status"]["schema"]["items"]["enum"] == [
+        "planned",
+        "pilot",
+        "active",
+        "ended",
+    ]
+    assert documented["theme"]["explode"] is True
+    assert documented["facets"]["explode"] is False
+    assert documented["page_size"]["schema"]["maximum"] == 100
+    assert documented["format"]["schema"]["enum"] == ["csv", "json"]
+
+
+def test_slug_filters_list_only_what_the_public_may_see(openapi):
+    documented = _parameters(openapi, "/api/v1/initiatives/")
+
+    assert documented["police_area"]["schema"]["items"]["enum"] == [
+        "essex",
+        "gwent",
+        "kent",
+    ]
+    assert documented["organisation"]["schema"]["enum"] == ["trust"]
+    assert documented["briefing"]["schema"]["enum"] == ["spotlight"]
+
+
+def test_errors_and_formats_are_documented(openapi):
+    responses = openapi["paths"]["/api/v1/initiatives/{slug}/"]["get"]["responses"]
+
+    assert set(responses) == {"200", "304", "400", "401", "404", "406", "410", "429"}
+    assert set(responses["200"]["content"]) == {"application/json", "text/csv"}
+    assert responses["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert "Retry-After" in responses["429"]["headers"]
+    assert "ETag" in responses["200"]["headers"]
+    error = openapi["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"status", "code", "detail", "errors"}
+
+
+def test_status_and_evidence_are_enums(openapi):
+    schemas = openapi["components"]["schemas"]
+
+    assert schemas["InitiativeStatusEnum"]["enum"] == [
+        "planned",
+        "pilot",
+        "active",
+        "ended",
+    ]
+    assert schemas["EvidenceStageEnum"]["enum"] == [
+        "untested",
+        "evaluated-locally",
+        "independently-evaluated",
+    ]
+
+
+def test_the_page_for_people_explains_the_api(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anonymous": "60/minute", "partner": "1/s"},
+    }
+
+    response = client.get(reverse("api:index"))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    for heading in ("Paging", "Filtering", "Facet counts", "Keeping a copy in step"):
+        assert heading in text
+    assert "How to cite" in text
+    assert "Terms of use" in text
+    assert "60 requests a minute" in text
+    assert "1 request a second" in text
+
+
+def test_the_interactive_docs_use_local_assets(client):
+    response = client.get(reverse("api:docs"))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in text
+    assert "https://" not in text
+    script = client.get(reverse("api:docs") + "?script=").content.decode()
+    assert reverse("api:schema") in script
+    assert '"validatorUrl": null' in script
+
+
+@pytest.fixture
+def docs_server():
+    """The app on a free port, in a thread, without a transactional test.
+
+    pytest-django's live_server would make the test transactional, and the
+    flush after it would empty tables that migrations fill (the curators
+    group) in the test database that later runs reuse. The docs need no test
+    data, so this server reads the committed database as it is.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
+
+    app = StaticFilesHandler(application)
+
+    def closing_app(environ, start_response):
+        try:
+            return list(app(environ, start_response))
+        finally:
+            connections.close_all()  # this thread's connection, each time
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = make_server("127.0.0.1", 0, closing_app, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+def test_the_docs_page_makes_no_request_off_this_host(docs_server, browser):
+    page = browser.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(docs_server + reverse("api:docs"))
+    page.locator(".opblock-tag").first.wait_for()
+
+    assert page.locator("text=/api/v1/initiatives/").count() > 0
+    assert any(url.endswith(reverse("api:schema")) for url in requested)
+    assert all(url.startswith(docs_server) for url in requested), requested
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_page_for_people_is_accessible(docs_server, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.goto(docs_server + reverse("api:index"))
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.close()
+
+
+# Schemathesis: every operation of the schema, with generated valid and invalid
+# parameters, must give no server error, only documented statuses and content
+# types, and bodies and headers that match the schema.
+
+
+@pytest.fixture
+def one_connection():
+    """Keep the test's database connection across in-process WSGI calls.
+
+    Django closes "old" connections when a request starts and ends; calling
+    the WSGI application directly would close the connection holding the
+    test's transaction. Django's own test client does the same as this.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, settings, one_connection):
+    # Generated requests must not run into the rate limit.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "anonymous": "100000/minute",
+            "partner": "100000/minute",
+        },
+    }
+    build_library()
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+def _first_page(case):
+    """Keep valid requests on page 1.
+
+    A page past the last is a 400 by design, and how many pages there are
+    depends on the data, which no schema can say; any page_size is valid on
+    page 1. Invalid requests keep whatever page they were given.
+    """
+    if case.meta.generation.mode.is_positive and isinstance(case.query, dict):
+        if "page" in case.query:
+            case.query["page"] = 1
+    return case
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_api_conforms_to_its_schema(api_schema, mode):
+    failures = []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy(generation_mode=mode).map(_first_page))
+        @hypothesis_settings(
+            max_examples=30,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            case.call_and_validate()
+
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 (report every operation at once)
+            failures.append(f"{operation.label}:\n{error}")
+
+    assert not failures, "\n\n".join(failures)
