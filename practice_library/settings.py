@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
     "themes",
@@ -171,3 +172,8 @@ STORAGES = {
 # The public name and address the site uses in citations, feeds and the API
 # when it has no request to ask (commands, e-mails).
 SITE_NAME = "PCC Early Intervention Practice Library"
+
+# --- Public pages ---
+# Where visitors report accessibility problems (shown on /accessibility/);
+# when unset, the statement asks them to contact the team running the site.
+LIBRARY_CONTACT_EMAIL = env_str("LIBRARY_CONTACT_EMAIL")
