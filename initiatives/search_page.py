@@ -40,8 +40,9 @@ FACET_ORDER = (
 )
 MULTIPLE = {"theme", "police_area", "target_group", "status"}
 ORGANISATION_OPTIONS = 12
-# Facets whose options are open by default: short lists a visitor scans.
-OPEN_FACETS = {"theme", "status", "evidence_min"}
+# Facets open by default: the short list a visitor scans first. The rest
+# open when chosen, so that a narrow screen reaches the results sooner.
+OPEN_FACETS = {"theme"}
 ANY_LABELS = {
     "nation": "Any nation",
     "region": "Any region",
@@ -239,8 +240,9 @@ class InitiativeSearch:
         return _query(params)
 
     @property
-    def page_sizes(self) -> tuple[int, ...]:
-        return PAGE_SIZES
+    def page_sizes(self) -> list[int]:
+        """The sizes offered, with the one in use even if it is not a usual one."""
+        return sorted({*PAGE_SIZES, self.page_size})
 
     @property
     def orderings(self) -> list[tuple[str, str]]:
