@@ -37,6 +37,9 @@ class PagesSitemap(Sitemap):
 class DatedSitemap(Sitemap):
     """A section whose items have ``updated_at``, their last change."""
 
+    def items(self) -> QuerySet:
+        raise NotImplementedError
+
     def lastmod(self, item):
         return item.updated_at
 
@@ -46,6 +49,10 @@ class DatedSitemap(Sitemap):
 
 
 class InitiativeSitemap(DatedSitemap):
+    # Fewer than the protocol's 50,000 per file, so that each file renders
+    # in a second or two even when the library holds 100,000 initiatives.
+    limit = 10_000
+
     def items(self) -> QuerySet[Initiative]:
         # Addresses and dates only: the list prefetches are not needed here.
         return (
