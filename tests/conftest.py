@@ -171,3 +171,24 @@ def seeded_library(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         _remove_library_content()
+
+
+@pytest.fixture(scope="session")
+def migrated_rows_restored_at_end(django_db_setup, django_db_blocker):
+    """Put back, when the session ends, the rows that migrations made.
+
+    A test with ``transaction=True`` ends by emptying every table, which loses
+    rows that data migrations made (the curators group, for one); a reused
+    test database (``--reuse-db``) would start the next run without them.
+    Django's ``serialized_rollback`` cannot help under Playwright, whose event
+    loop gives the test a different connection object from the one that holds
+    the serialized rows. Request this fixture from such tests.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        rows = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(rows)

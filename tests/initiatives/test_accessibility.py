@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from tests.factories import make_initiative
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The live server needs committed rows. The flush after each test would
+# lose the rows migrations made; the fixture puts them back at the end.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_rows_restored_at_end"),
+]
 
 SEARCH = reverse("initiatives:list")
 HUB = reverse("initiatives:detail", args=["essex-mental-health-hub-pilot"])
