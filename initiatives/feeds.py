@@ -5,6 +5,8 @@ recently changed published initiatives, newest change first; an entry's
 ``updated`` is when it last changed and ``published`` when it first appeared.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -22,25 +24,31 @@ FEED_LENGTH = 50
 
 class InitiativesFeed(Feed):
     feed_type = Atom1Feed
-    title = f"{settings.SITE_NAME}: new and updated initiatives"
-    subtitle = (
-        "Early intervention and prevention work by police and crime "
-        "commissioners and their partners, newest change first."
-    )
 
-    def link(self, obj=None) -> str:
+    # Each takes the feed's object (None for the whole library), as Django's
+    # Feed expects of callables.
+    def title(self, obj: Any) -> str:
+        return f"{settings.SITE_NAME}: new and updated initiatives"
+
+    def subtitle(self, obj: Any) -> str:
+        return (
+            "Early intervention and prevention work by police and crime "
+            "commissioners and their partners, newest change first."
+        )
+
+    def link(self, obj: Any) -> str:
         return self._search_url(obj)
 
     def _search_url(self, obj, **filters) -> str:
         query = urlencode({**filters, "ordering": "-updated_at"})
         return f"{reverse('initiatives:list')}?{query}"
 
-    def items(self, obj=None) -> QuerySet[Initiative]:
+    def items(self, obj: Any) -> QuerySet[Initiative]:
         return self.narrow(public_initiatives(), obj).order_by("-updated_at", "-pk")[
             :FEED_LENGTH
         ]
 
-    def narrow(self, queryset: QuerySet[Initiative], obj) -> QuerySet[Initiative]:
+    def narrow(self, queryset: QuerySet[Initiative], obj: Any) -> QuerySet[Initiative]:
         return queryset
 
     def item_title(self, item: Initiative) -> str:

@@ -53,7 +53,7 @@ def form_problems(form: forms.Form, params: QueryDict) -> list[Problem]:
                     name=name,
                     label=str(field.label or name.replace("_", " ").capitalize()),
                     value=shown_value(params.getlist(name)),
-                    message=message,
+                    message=str(message),
                 )
             )
     return problems

@@ -18,6 +18,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     Organisation,
     PoliceArea,
+    PoliceAreaQuerySet,
 )
 from themes.models import Theme
 
@@ -39,7 +40,7 @@ def public_briefings() -> QuerySet[Briefing]:
     return Briefing.objects.published().prefetch_related("publishers", "themes")
 
 
-def _published_ids(**narrowing) -> QuerySet[Initiative]:
+def _published_ids(**narrowing) -> QuerySet:
     """Ids of published initiatives, as a subquery for counts."""
     return Initiative.objects.published().filter(**narrowing).values("pk")
 
@@ -54,7 +55,7 @@ def themes_with_counts(*, police_area: PoliceArea | None = None) -> QuerySet[The
     )
 
 
-def police_areas_with_counts(*, theme: Theme | None = None) -> QuerySet[PoliceArea]:
+def police_areas_with_counts(*, theme: Theme | None = None) -> PoliceAreaQuerySet:
     """Police areas by name, each with ``initiative_count`` (under one theme if given)."""
     narrowing = {"themes": theme} if theme else {}
     return PoliceArea.objects.order_by("name").annotate(

@@ -16,6 +16,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect
@@ -65,6 +66,7 @@ from initiatives.selectors import (
     recently_updated_initiatives,
     themes_with_counts,
 )
+from themes.models import Theme
 
 HOME_LIST_LENGTH = 5
 ORGANISATION_ROLE_LENGTH = 20
@@ -144,7 +146,7 @@ class _Line:
         return value
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     """The whole current result set as CSV, streamed row by row."""
     filterset = _export_filterset(request)
     if not filterset.is_valid():
@@ -164,7 +166,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: HttpRequest) -> HttpResponseBase:
     """The whole current result set as JSON, streamed row by row."""
     filterset = _export_filterset(request)
     if not filterset.is_valid():
@@ -233,7 +235,7 @@ class PoliceAreaListView(TemplateView):
         return super().get_context_data(
             form=form,
             problems=form_problems(form, self.request.GET) if form.errors else [],
-            themes=list(form.fields["theme"].queryset),
+            themes=list(Theme.objects.in_order()),
             theme=theme,
             police_areas=areas,
             map=cartogram(areas, theme=theme),
@@ -253,11 +255,11 @@ class PoliceAreaDetailView(DetailView):
         page, problems = paginate_params(
             public_initiatives().filter(police_areas=area), self.request.GET
         )
-        themes = [t for t in themes_with_counts(police_area=area) if t.initiative_count]
+        bars = bar_chart(list(themes_with_counts(police_area=area)))
         return super().get_context_data(
             page_obj=page,
             problems=problems,
-            theme_bars=bar_chart(themes),
+            theme_bars=[bar for bar in bars if bar.count],
             **kwargs,
         )
 

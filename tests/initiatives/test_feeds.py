@@ -25,7 +25,13 @@ def _entries(client, url: str) -> tuple[ET.Element, list[ET.Element]]:
 
 
 def _titles(entries) -> list[str]:
-    return [entry.findtext(f"{ATOM}title") for entry in entries]
+    return [_text(entry, "title") for entry in entries]
+
+
+def _text(element: ET.Element, tag: str) -> str:
+    found = element.find(f"{ATOM}{tag}")
+    assert found is not None and found.text is not None, tag
+    return found.text
 
 
 @pytest.fixture
@@ -54,26 +60,27 @@ class TestFeeds:
         feed, entries = _entries(client, FEED)
 
         assert _titles(entries) == ["Old (Kent)", "New (Essex)"]
-        assert "new and updated initiatives" in feed.findtext(f"{ATOM}title")
+        assert "new and updated initiatives" in _text(feed, "title")
 
     def test_entries_carry_dates_summary_themes_and_address(self, client):
         _, entries = _entries(client, FEED)
         old = Initiative.objects.get(title="Old")
 
         entry = entries[0]
-        assert entry.findtext(f"{ATOM}summary") == "Old work."
-        assert entry.findtext(f"{ATOM}updated") == old.updated_at.isoformat()
-        assert entry.findtext(f"{ATOM}published") == old.published_at.isoformat()
-        assert entry.find(f"{ATOM}link").get("href") == (
-            f"http://testserver{old.get_absolute_url()}"
-        )
+        assert old.published_at is not None
+        assert _text(entry, "summary") == "Old work."
+        assert _text(entry, "updated") == old.updated_at.isoformat()
+        assert _text(entry, "published") == old.published_at.isoformat()
+        link = entry.find(f"{ATOM}link")
+        assert link is not None
+        assert link.get("href") == (f"http://testserver{old.get_absolute_url()}")
         assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Youth"]
 
     def test_theme_feed_holds_that_themes_work(self, client):
         feed, entries = _entries(client, reverse("themes:feed", args=["demand"]))
 
         assert _titles(entries) == ["New (Essex)"]
-        assert feed.findtext(f"{ATOM}title").endswith("under Demand")
+        assert _text(feed, "title").endswith("under Demand")
 
     def test_area_feed_holds_that_areas_work(self, client):
         _, entries = _entries(

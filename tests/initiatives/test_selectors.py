@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -45,13 +46,15 @@ def library():
 
 
 def test_theme_counts_count_published_initiatives_only(library):
-    counts = {theme.slug: theme.initiative_count for theme in themes_with_counts()}
+    themes: list[Any] = list(themes_with_counts())
+
+    counts = {theme.slug: theme.initiative_count for theme in themes}
 
     assert counts == {"youth": 2, "demand": 1}
 
 
 def test_theme_counts_narrow_to_one_area(library):
-    themes = themes_with_counts(police_area=library["essex"])
+    themes: list[Any] = list(themes_with_counts(police_area=library["essex"]))
 
     assert {theme.slug: theme.initiative_count for theme in themes} == {
         "youth": 1,
@@ -60,7 +63,7 @@ def test_theme_counts_narrow_to_one_area(library):
 
 
 def test_area_counts_count_published_initiatives_only(library):
-    areas = police_areas_with_counts()
+    areas: list[Any] = list(police_areas_with_counts())
 
     assert [(area.slug, area.initiative_count) for area in areas] == [
         ("essex", 2),
@@ -69,7 +72,7 @@ def test_area_counts_count_published_initiatives_only(library):
 
 
 def test_area_counts_narrow_to_one_theme(library):
-    areas = police_areas_with_counts(theme=library["demand"])
+    areas: list[Any] = list(police_areas_with_counts(theme=library["demand"]))
 
     assert {area.slug: area.initiative_count for area in areas} == {
         "essex": 1,
@@ -133,6 +136,7 @@ def test_organisation_counts_each_initiative_once_whatever_its_roles():
     make_initiative(organisations={"partner": trust})
     make_initiative(organisations={"partner": trust}, state="draft")
 
+    row: Any
     (row,) = public_organisations_with_counts()
 
     assert row.initiative_count == 2
@@ -168,6 +172,5 @@ def test_briefing_lists_published_featured_initiatives_in_its_order():
         "first",
         "second",
     ]
-    assert [(b.slug, b.initiative_count) for b in briefings_with_counts()] == [
-        (briefing.slug, 2)
-    ]
+    briefings: list[Any] = list(briefings_with_counts())
+    assert [(b.slug, b.initiative_count) for b in briefings] == [(briefing.slug, 2)]

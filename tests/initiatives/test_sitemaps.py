@@ -22,7 +22,7 @@ def _locations(client, url: str) -> list[str]:
     response = client.get(url)
     assert response.status_code == 200
     root = ET.fromstring(response.content)
-    return [element.text for element in root.iter(f"{NS}loc")]
+    return [element.text or "" for element in root.iter(f"{NS}loc")]
 
 
 def test_index_lists_a_sitemap_per_kind_of_page(client):
@@ -76,9 +76,9 @@ def test_initiative_entries_carry_their_last_change(client):
     response = client.get(reverse("sitemap-section", kwargs={"section": "initiatives"}))
 
     root = ET.fromstring(response.content)
-    assert root.find(f"{NS}url/{NS}lastmod").text == (
-        initiative.updated_at.date().isoformat()
-    )
+    lastmod = root.find(f"{NS}url/{NS}lastmod")
+    assert lastmod is not None
+    assert lastmod.text == (initiative.updated_at.date().isoformat())
 
 
 def test_index_query_count_does_not_grow(client, django_assert_num_queries):

@@ -67,9 +67,9 @@ def test_theme_page_map_counts_this_themes_work(client, youth):
 def test_theme_page_describes_itself_as_a_defined_term(client, youth):
     html = client.get(youth.get_absolute_url()).content.decode()
 
-    data = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
-    )
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html)
+    assert match
+    data = json.loads(match.group(1))
     assert data["@type"] == "DefinedTerm"
     assert data["name"] == "Youth diversion"
     assert data["inDefinedTermSet"]["url"] == "http://testserver/themes/"
