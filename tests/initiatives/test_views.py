@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -785,3 +786,10 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_off_downloads(clien
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert f"Disallow: {reverse('initiatives:export-csv')}" in text
     assert "Disallow: /initiatives/?" in text
+
+
+def test_server_error_page_stands_alone_without_a_request():
+    html = render_to_string("500.html")
+
+    assert "Sorry, something went wrong" in html
+    assert "/static/css/library.css" in html
