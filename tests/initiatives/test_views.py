@@ -405,9 +405,9 @@ class TestInitiativePage:
         assert "this is a synthetic example made for demonstrations" in html
 
     def test_query_count(self, client, django_assert_num_queries):
-        # 1 the initiative with its parent; 2-10 areas, themes, target groups,
-        # organisation roles, briefing mentions, programmes, toolkit links,
-        # funding; and nothing else.
+        # 1 the initiative with its parent; 2-9 its areas, themes, target
+        # groups, organisation roles, briefing mentions, programmes, toolkit
+        # links and funding; and nothing else.
         with django_assert_num_queries(9):
             client.get(self.URL)
 
