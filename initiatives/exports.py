@@ -57,6 +57,21 @@ def export_row(initiative: Initiative) -> dict[str, Any]:
     return {name: value(initiative) for name, value in EXPORT_COLUMNS}
 
 
+# A cell starting with one of these is read as a formula by spreadsheet
+# programs (CSV injection); a leading apostrophe makes it plain text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with text cells that a spreadsheet would run as formulas defused."""
+    return {
+        name: f"'{value}"
+        if isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+        else value
+        for name, value in row.items()
+    }
+
+
 def with_export_relations(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     """Prefetch what ``export_row`` reads, so a row costs no queries."""
     return queryset.prefetch_related(

@@ -98,6 +98,22 @@ def _as_query_dict(data) -> QueryDict:
     return copy
 
 
+def _unreadable(values: list[str]) -> str | None:
+    """Why some raw values cannot be used as text, or None when they can."""
+    if any("\x00" in value for value in values):
+        return "Null characters are not allowed."
+    # Bytes that are not UTF-8 (such as a lone surrogate, %ED%A0%80) arrive
+    # decoded as U+FFFD REPLACEMENT CHARACTER.
+    if any("\ufffd" in value for value in values):
+        return "This value has characters that could not be read (not UTF-8)."
+    return None
+
+
+def _takes_many(filter_: django_filters.Filter) -> bool:
+    # ModelMultipleChoiceFilter is a MultipleChoiceFilter too.
+    return isinstance(filter_, django_filters.MultipleChoiceFilter)
+
+
 def _through(field: str):
     return Initiative._meta.get_field(field).remote_field.through
 
@@ -214,16 +230,25 @@ class InitiativeFilterSet(django_filters.FilterSet):
     )
 
     def __init__(self, data=None, *args, **kwargs):
-        self.null_character_parameters: list[str] = []
+        # Problems with the raw parameters that the fields cannot see, by name.
+        self.parameter_problems: dict[str, str] = {}
         if data is not None:
             data = _as_query_dict(data)
             for key in list(data.keys()):
-                if any("\x00" in value for value in data.getlist(key)):
-                    # A NUL byte cannot reach the database (PostgreSQL refuses
-                    # it), so the parameter is dropped and reported instead.
-                    self.null_character_parameters.append(key)
+                problem = _unreadable(data.getlist(key))
+                if problem:
+                    # Such a value cannot reach the database (PostgreSQL refuses
+                    # a NUL byte), so the parameter is dropped and reported.
+                    self.parameter_problems[key] = problem
                     data.pop(key)
         super().__init__(data, *args, **kwargs)
+        for key in self.data.keys() if self.is_bound else ():
+            if key in self.filters and not _takes_many(self.filters[key]):
+                given = len(set(self.data.getlist(key)))
+                if given > 1:
+                    self.parameter_problems[key] = (
+                        f"Give one value only: the address gives {given}."
+                    )
         # Set by the first search: the text searched for, and the spelling
         # correction when the typed text found nothing but the correction did.
         self.effective_search_text: str | None = None
@@ -232,9 +257,9 @@ class InitiativeFilterSet(django_filters.FilterSet):
     @cached_property
     def form(self) -> forms.Form:
         form = super().form
-        for name in self.null_character_parameters:
+        for name, problem in self.parameter_problems.items():
             if name in form.fields and form.errors is not None:
-                form.add_error(name, "Null characters are not allowed.")
+                form.add_error(name, problem)
         return form
 
     @property
@@ -363,3 +388,14 @@ class PageForm(forms.Form):
         required=False,
         help_text=f"Results per page, at most {MAX_PAGE_SIZE}.",
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if isinstance(self.data, QueryDict):
+            for name in self.fields:
+                given = len(set(self.data.getlist(name)))
+                if given > 1:
+                    self.add_error(
+                        name, f"Give one value only: the address gives {given}."
+                    )
+        return cleaned

@@ -1,9 +1,12 @@
 """Forms: curation in the admin and the visitors' search page."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 
 from initiatives.models import GovernancePeriod, Initiative
 from initiatives.partial_dates import truncate_to_precision
+from themes.models import Theme
 
 
 class PartialDatesMixin:
@@ -99,3 +102,27 @@ class GovernancePeriodForm(PartialDatesMixin, forms.ModelForm):
             "note",
             "source_url",
         ]
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice by slug that refuses a value that cannot be a slug before it
+    reaches the database (PostgreSQL refuses a NUL byte outright)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not slug_re.fullmatch(str(value)):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class MapThemeForm(forms.Form):
+    """Narrows the police area map to one theme (``?theme=<slug>``)."""
+
+    theme = SlugChoiceField(
+        queryset=Theme.objects.in_order(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All themes",
+        label="Show initiatives under",
+    )

@@ -7,7 +7,8 @@ from one of these selectors.
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from initiatives.models import (
     Briefing,
@@ -19,6 +20,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     Organisation,
     PoliceArea,
+    PoliceAreaQuerySet,
     TargetGroup,
 )
 from themes.models import Theme
@@ -126,6 +128,149 @@ def public_organisations() -> QuerySet[Organisation]:
         )
         .select_related("police_area")
         .order_by("name", "pk")
+    )
+
+
+def _published_ids(**narrowing) -> QuerySet:
+    """Ids of published initiatives, as a subquery for counts."""
+    return Initiative.objects.published().filter(**narrowing).values("pk")
+
+
+def themes_with_counts(*, police_area: PoliceArea | None = None) -> QuerySet[Theme]:
+    """Themes in order, each with ``initiative_count`` of published initiatives."""
+    narrowing = {"police_areas": police_area} if police_area else {}
+    return Theme.objects.in_order().annotate(
+        initiative_count=Count(
+            "initiatives", filter=Q(initiatives__in=_published_ids(**narrowing))
+        )
+    )
+
+
+def police_areas_with_counts(*, theme: Theme | None = None) -> PoliceAreaQuerySet:
+    """Police areas by name, each with ``initiative_count`` (under one theme if given)."""
+    narrowing = {"themes": theme} if theme else {}
+    return PoliceArea.objects.order_by("name").annotate(
+        initiative_count=Count(
+            "initiatives", filter=Q(initiatives__in=_published_ids(**narrowing))
+        )
+    )
+
+
+def area_theme_counts() -> dict[tuple[int, int], int]:
+    """Published initiatives per (police area id, theme id), for the compare matrix."""
+    rows = (
+        Initiative.objects.published()
+        .filter(police_areas__isnull=False, themes__isnull=False)
+        .order_by()
+        .values_list("police_areas", "themes")
+        .annotate(count=Count("pk"))
+    )
+    return {(area, theme): count for area, theme, count in rows}
+
+
+def published_initiative_count() -> int:
+    """How many initiatives the public may see."""
+    return Initiative.objects.published().count()
+
+
+def demo_initiative_count() -> int:
+    """How many published initiatives are synthetic demo data."""
+    return Initiative.objects.published().demo().count()
+
+
+def recently_published_initiatives(limit: int = 5) -> QuerySet[Initiative]:
+    """The newest additions to the library, newest first."""
+    return public_initiatives().order_by(
+        F("published_at").desc(nulls_last=True), "-pk"
+    )[:limit]
+
+
+def recently_updated_initiatives(limit: int = 5) -> QuerySet[Initiative]:
+    """Published initiatives most recently changed, newest change first."""
+    return public_initiatives().order_by("-updated_at", "-pk")[:limit]
+
+
+def public_organisations_with_counts() -> QuerySet[Organisation]:
+    """Public organisations by name, each with ``initiative_count`` (any role)."""
+    return (
+        public_organisations()
+        .annotate(
+            initiative_count=Count(
+                "initiatives",
+                filter=Q(initiatives__in=_published_ids()),
+                distinct=True,  # one organisation may have two roles in one initiative
+            )
+        )
+        .order_by("name")
+    )
+
+
+def organisation_role_counts(organisation: Organisation) -> dict[str, int]:
+    """How many published initiatives an organisation has in each role."""
+    rows = (
+        InitiativeOrganisation.objects.filter(
+            organisation=organisation, initiative__in=_published_ids()
+        )
+        .order_by()
+        .values_list("role")
+        .annotate(count=Count("pk"))
+    )
+    return dict(rows)
+
+
+def organisation_roles(
+    organisation: Organisation, *, per_role: int
+) -> QuerySet[InitiativeOrganisation]:
+    """The organisation's roles in published initiatives, the first few per role
+    by initiative title, with each initiative loaded for a list row."""
+    return (
+        InitiativeOrganisation.objects.filter(
+            organisation=organisation, initiative__in=_published_ids()
+        )
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("role"),
+                order_by=[F("initiative__title").asc(), F("initiative_id").asc()],
+            )
+        )
+        .filter(position__lte=per_role)
+        .select_related("initiative")
+        .prefetch_related(
+            Prefetch(
+                "initiative__police_areas",
+                queryset=PoliceArea.objects.order_by("name"),
+            ),
+            "initiative__themes",
+        )
+        .order_by("role", "position")
+    )
+
+
+def briefing_mentions(briefing: Briefing) -> QuerySet[BriefingMention]:
+    """The published initiatives a briefing features, in the briefing's order."""
+    return (
+        BriefingMention.objects.filter(
+            briefing=briefing, initiative__in=_published_ids()
+        )
+        .select_related("initiative")
+        .prefetch_related(
+            Prefetch(
+                "initiative__police_areas",
+                queryset=PoliceArea.objects.order_by("name"),
+            ),
+            "initiative__themes",
+        )
+        .order_by("order", "pk")
+    )
+
+
+def briefings_with_counts() -> QuerySet[Briefing]:
+    """Published briefings, newest first, with ``initiative_count`` featured."""
+    return public_briefings().annotate(
+        initiative_count=Count(
+            "initiatives", filter=Q(initiatives__in=_published_ids())
+        )
     )
 
 

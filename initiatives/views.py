@@ -1,27 +1,200 @@
-from django.db.models import QuerySet
-from django.views.generic import DetailView, ListView, TemplateView
-from django_filters.views import FilterView
+"""The public pages. Each view picks a selector and a template, and stops.
 
+Every list starts from a selector in ``initiatives.selectors``, so drafts never
+reach a page; bad parameters come back as a message on the page (200), never
+as a 500; an unknown slug is a 404.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, QuerySet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from initiatives.exports import (
+    EXPORT_HEADER,
+    export_row,
+    spreadsheet_safe,
+    with_export_relations,
+)
 from initiatives.filters import InitiativeFilterSet
-from initiatives.models import Briefing, Initiative, Organisation, PoliceArea
+from initiatives.forms import MapThemeForm
+from initiatives.metadata import (
+    briefing_citation,
+    briefing_json_ld,
+    initiative_citation,
+    initiative_json_ld,
+)
+from initiatives.models import (
+    Briefing,
+    Initiative,
+    InitiativeOrganisation,
+    Organisation,
+    PoliceArea,
+)
+from initiatives.paging import form_problems, paginate_params
+from initiatives.pictures import area_theme_matrix, bar_chart, cartogram
+from initiatives.search_page import InitiativeSearch, without_empty_values
 from initiatives.selectors import (
+    area_theme_counts,
+    briefing_mentions,
+    briefings_with_counts,
+    demo_initiative_count,
+    organisation_role_counts,
+    organisation_roles,
+    police_areas_with_counts,
     public_briefings,
     public_initiative_details,
     public_initiatives,
+    public_organisations,
+    public_organisations_with_counts,
+    published_initiative_count,
+    recently_published_initiatives,
+    recently_updated_initiatives,
+    themes_with_counts,
 )
+from themes.models import Theme
+
+HOME_LIST_LENGTH = 5
+ORGANISATION_ROLE_LENGTH = 20
+EXPORT_CHUNK_SIZE = 2000
+
+
+def base_url(request: HttpRequest) -> str:
+    """The scheme and host of the site, for absolute addresses."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 class HomeView(TemplateView):
     template_name = "initiatives/home.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            total=published_initiative_count(),
+            demo_total=demo_initiative_count(),
+            theme_bars=bar_chart(list(themes_with_counts())),
+            recently_published=recently_published_initiatives(HOME_LIST_LENGTH),
+            recently_updated=recently_updated_initiatives(HOME_LIST_LENGTH),
+            map=cartogram(list(police_areas_with_counts())),
+            **kwargs,
+        )
 
-class InitiativeListView(FilterView):
-    filterset_class = InitiativeFilterSet
+
+class InitiativeListView(TemplateView):
+    """Search and browse: the one FilterSet, facets, chips and pages."""
+
     template_name = "initiatives/initiative_list.html"
-    paginate_by = 20
 
-    def get_queryset(self) -> QuerySet[Initiative]:
-        return public_initiatives()
+    def get(self, request, *args, **kwargs):
+        shorter = without_empty_values(request.GET)
+        if shorter is not None:
+            query = shorter.urlencode()
+            return redirect(f"{request.path}?{query}" if query else request.path)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            search=InitiativeSearch(self.request.GET), **kwargs
+        )
+
+
+def _export_filterset(request: HttpRequest) -> InitiativeFilterSet:
+    return InitiativeFilterSet(request.GET, queryset=public_initiatives())
+
+
+def _export_refused(filterset: InitiativeFilterSet) -> HttpResponse:
+    lines = [
+        f"{name}: {message}"
+        for name, messages in filterset.errors.items()
+        for message in messages
+    ]
+    return HttpResponseBadRequest(
+        "The download was not made, because of these parameters:\n"
+        + "\n".join(lines)
+        + "\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _export_rows(filterset: InitiativeFilterSet) -> Iterator[Initiative]:
+    # iterator() with a chunk size keeps the prefetches and never holds more
+    # than one chunk of rows in memory, however large the result set.
+    return with_export_relations(filterset.qs).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+
+
+def _download_name(extension: str) -> str:
+    return f"initiatives-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+class _Line:
+    """A file-like object whose write() hands back the line written."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    """The whole current result set as CSV, streamed row by row."""
+    filterset = _export_filterset(request)
+    if not filterset.is_valid():
+        return _export_refused(filterset)
+    rows = _export_rows(filterset)
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Line())
+        # A byte order mark, so that spreadsheet programs read UTF-8.
+        yield "\ufeff" + writer.writerow(EXPORT_HEADER)
+        for initiative in rows:
+            row = spreadsheet_safe(export_row(initiative))
+            yield writer.writerow([row[name] for name in EXPORT_HEADER])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("csv")}"'
+    return response
+
+
+def export_json(request: HttpRequest) -> HttpResponseBase:
+    """The whole current result set as JSON, streamed row by row."""
+    filterset = _export_filterset(request)
+    if not filterset.is_valid():
+        return _export_refused(filterset)
+    rows = _export_rows(filterset)
+    search_url = request.build_absolute_uri(reverse("initiatives:list"))
+    query = request.GET.urlencode()
+    head = {
+        "source": settings.SITE_NAME,
+        "search": f"{search_url}?{query}" if query else search_url,
+        "generated_at": timezone.now().isoformat(),
+        "columns": EXPORT_HEADER,
+    }
+
+    def chunks() -> Iterator[str]:
+        encoder = DjangoJSONEncoder(ensure_ascii=False)
+        yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "results": ['
+        separator = "\n"
+        for initiative in rows:
+            yield separator + encoder.encode(export_row(initiative))
+            separator = ",\n"
+        yield "\n]}\n"
+
+    response = StreamingHttpResponse(
+        chunks(), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
+    return response
 
 
 class InitiativeDetailView(DetailView):
@@ -31,13 +204,43 @@ class InitiativeDetailView(DetailView):
     def get_queryset(self) -> QuerySet[Initiative]:
         return public_initiative_details()
 
+    def get_context_data(self, **kwargs):
+        initiative = self.object
+        url = self.request.build_absolute_uri(initiative.get_absolute_url())
+        parent = initiative.parent
+        roles = list(initiative.organisation_roles.all())
+        return super().get_context_data(
+            # A parent that is not published is not public: leave it out.
+            parent=parent if parent is not None and parent.is_published else None,
+            roles={
+                role: [r.organisation for r in roles if r.role == role]
+                for role in InitiativeOrganisation.Role.values
+            },
+            permanent_url=url,
+            citation=initiative_citation(initiative, url),
+            structured_data=initiative_json_ld(initiative, url),
+            **kwargs,
+        )
 
-class PoliceAreaListView(ListView):
+
+class PoliceAreaListView(TemplateView):
+    """The 43 areas: the cartogram (narrowable by theme) and the table."""
+
     template_name = "initiatives/policearea_list.html"
-    context_object_name = "police_areas"
 
-    def get_queryset(self) -> QuerySet[PoliceArea]:
-        return PoliceArea.objects.with_governance()
+    def get_context_data(self, **kwargs):
+        form = MapThemeForm(self.request.GET or None)
+        theme = form.cleaned_data["theme"] if form.is_valid() else None
+        areas = list(police_areas_with_counts(theme=theme).with_governance())
+        return super().get_context_data(
+            form=form,
+            problems=form_problems(form, self.request.GET) if form.errors else [],
+            themes=list(Theme.objects.in_order()),
+            theme=theme,
+            police_areas=areas,
+            map=cartogram(areas, theme=theme),
+            **kwargs,
+        )
 
 
 class PoliceAreaDetailView(DetailView):
@@ -48,9 +251,34 @@ class PoliceAreaDetailView(DetailView):
         return PoliceArea.objects.with_governance()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["initiatives"] = public_initiatives().filter(police_areas=self.object)
-        return context
+        area = self.object
+        page, problems = paginate_params(
+            public_initiatives().filter(police_areas=area), self.request.GET
+        )
+        bars = bar_chart(list(themes_with_counts(police_area=area)))
+        return super().get_context_data(
+            page_obj=page,
+            problems=problems,
+            theme_bars=[bar for bar in bars if bar.count],
+            **kwargs,
+        )
+
+
+class PoliceAreaCompareView(TemplateView):
+    """Every area against every theme: where the work is, and the gaps."""
+
+    template_name = "initiatives/policearea_compare.html"
+
+    def get_context_data(self, **kwargs):
+        areas = list(police_areas_with_counts())
+        themes = list(themes_with_counts())
+        return super().get_context_data(
+            matrix=area_theme_matrix(areas, themes, area_theme_counts()),
+            areas=areas,
+            themes=themes,
+            total=published_initiative_count(),
+            **kwargs,
+        )
 
 
 class BriefingListView(ListView):
@@ -58,7 +286,7 @@ class BriefingListView(ListView):
     context_object_name = "briefings"
 
     def get_queryset(self) -> QuerySet[Briefing]:
-        return public_briefings()
+        return briefings_with_counts()
 
 
 class BriefingDetailView(DetailView):
@@ -66,12 +294,88 @@ class BriefingDetailView(DetailView):
     context_object_name = "briefing"
 
     def get_queryset(self) -> QuerySet[Briefing]:
-        return public_briefings()
+        return public_briefings().prefetch_related("key_findings")
+
+    def get_context_data(self, **kwargs):
+        briefing = self.object
+        url = self.request.build_absolute_uri(briefing.get_absolute_url())
+        mentions = list(briefing_mentions(briefing))
+        return super().get_context_data(
+            mentions=mentions,
+            permanent_url=url,
+            citation=briefing_citation(briefing, url),
+            structured_data=briefing_json_ld(
+                briefing, url, mentions, base_url(self.request)
+            ),
+            **kwargs,
+        )
+
+
+class OrganisationListView(ListView):
+    template_name = "initiatives/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return public_organisations_with_counts()
 
 
 class OrganisationDetailView(DetailView):
+    """An organisation with a part in published work, its initiatives by role."""
+
     template_name = "initiatives/organisation_detail.html"
     context_object_name = "organisation"
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return Organisation.objects.all()
+        return (
+            public_organisations()
+            .select_related("police_area")
+            .prefetch_related(
+                Prefetch(
+                    "published_briefings",
+                    queryset=public_briefings().order_by("-published_on", "title"),
+                    to_attr="public_briefings",
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        counts = organisation_role_counts(organisation)
+        rows = list(organisation_roles(organisation, per_role=ORGANISATION_ROLE_LENGTH))
+        roles = [
+            {
+                "role": role,
+                "label": label,
+                "count": counts[role],
+                "initiatives": [row.initiative for row in rows if row.role == role],
+            }
+            for role, label in InitiativeOrganisation.Role.choices
+            if counts.get(role)
+        ]
+        return super().get_context_data(
+            roles=roles,
+            **kwargs,
+        )
+
+
+class AccessibilityView(TemplateView):
+    template_name = "accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            contact_email=settings.LIBRARY_CONTACT_EMAIL, **kwargs
+        )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        # Filtered searches and whole-library downloads are endless for a
+        # crawler; every entry is in the sitemap instead.
+        f"Disallow: {reverse('initiatives:list')}?",
+        f"Disallow: {reverse('initiatives:export-csv')}",
+        f"Disallow: {reverse('initiatives:export-json')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
     "corsheaders",
@@ -311,3 +312,8 @@ CORS_ALLOW_HEADERS = [
     "x-api-key",
 ]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "X-Total-Count"]
+
+# --- Public pages ---
+# Where visitors report accessibility problems (shown on /accessibility/);
+# when unset, the statement asks them to contact the team running the site.
+LIBRARY_CONTACT_EMAIL = env_str("LIBRARY_CONTACT_EMAIL")

@@ -1,11 +1,15 @@
-"""Root URLs: public pages, the API (its page, docs, schema and v1), the admin."""
+"""Root URLs: public pages, the API (its page, docs, schema and v1), the admin,
+and what crawlers read."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.http import conditional_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from initiatives import api as initiatives_api
+from initiatives.sitemaps import SITEMAPS
+from initiatives.views import AccessibilityView, robots_txt
 from practice_library.health import healthz
 from themes import api as themes_api
 
@@ -33,5 +37,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_urlpatterns, "api"))),
     path("themes/", include("themes.urls")),
+    path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("", include("initiatives.urls")),
 ]

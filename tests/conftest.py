@@ -7,11 +7,13 @@ run ends with a loud list of what was skipped. CI sets REQUIRE_POSTGRESQL and
 REQUIRE_BROWSER to true, which turns every such skip into a failure.
 """
 
+import io
 import os
 import shutil
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -116,3 +118,77 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+def _remove_library_content() -> None:
+    from initiatives.models import (
+        Briefing,
+        BriefingMention,
+        Funding,
+        GovernancePeriod,
+        Initiative,
+        InitiativeOrganisation,
+        KeyFinding,
+        Organisation,
+        PoliceArea,
+        SearchWord,
+        TargetGroup,
+        ToolkitLink,
+    )
+    from themes.models import Theme
+
+    for model in (
+        BriefingMention,
+        KeyFinding,
+        Briefing,
+        InitiativeOrganisation,
+        Funding,
+        ToolkitLink,
+        Initiative,
+        GovernancePeriod,
+        Organisation,
+        TargetGroup,
+        PoliceArea,
+        Theme,
+        SearchWord,
+    ):
+        model.objects.all().delete()
+
+
+@pytest.fixture(scope="class")
+def seeded_library(django_db_setup, django_db_blocker):
+    """The curated seed content, committed once for a class of tests.
+
+    Loading it takes about a second, too long to repeat for every test that
+    reads it. Each test still runs in a transaction that is rolled back, so it
+    may change the content; the class's teardown removes what the seed made.
+    Use it only on classes whose tests need no other library rows that could
+    clash with the seed's slugs.
+    """
+    with django_db_blocker.unblock():
+        _remove_library_content()
+        call_command("load_seed_content", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        _remove_library_content()
+
+
+@pytest.fixture(scope="session")
+def migrated_rows_restored_at_end(django_db_setup, django_db_blocker):
+    """Put back, when the session ends, the rows that migrations made.
+
+    A test with ``transaction=True`` ends by emptying every table, which loses
+    rows that data migrations made (the curators group, for one); a reused
+    test database (``--reuse-db``) would start the next run without them.
+    Django's ``serialized_rollback`` cannot help under Playwright, whose event
+    loop gives the test a different connection object from the one that holds
+    the serialized rows. Request this fixture from such tests.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        rows = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(rows)

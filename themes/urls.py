@@ -1,5 +1,6 @@
 from django.urls import path
 
+from initiatives.feeds import ThemeInitiativesFeed
 from themes import views
 
 app_name = "themes"
@@ -7,4 +8,5 @@ app_name = "themes"
 urlpatterns = [
     path("", views.ThemeListView.as_view(), name="list"),
     path("<slug:slug>/", views.ThemeDetailView.as_view(), name="detail"),
+    path("<slug:slug>/feed.atom", ThemeInitiativesFeed(), name="feed"),
 ]

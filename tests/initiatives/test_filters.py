@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from initiatives.facets import facet_counts
-from initiatives.filters import InitiativeFilterSet
+from initiatives.filters import InitiativeFilterSet, PageForm
 from initiatives.selectors import public_initiatives
 from tests.factories import (
     make_briefing,
@@ -142,6 +142,10 @@ class TestFilters:
         ("q=" + "x" * 5000, "q"),
         ("q=a%00b", "q"),
         ("theme=%00", "theme"),
+        ("q=%ED%A0%80", "q"),
+        ("q=health&q=hub", "q"),
+        ("start_year_min=2010&start_year_min=2012", "start_year_min"),
+        ("ordering=title&ordering=-start_date", "ordering"),
     ],
     ids=lambda value: value[:40],
 )
@@ -150,6 +154,35 @@ def test_bad_values_are_reported_against_their_parameter(query, field):
 
     assert not filterset.is_valid()
     assert field in filterset.errors
+
+
+@pytest.mark.usefixtures("library")
+def test_repeating_a_repeatable_filter_or_the_same_value_is_fine():
+    assert _slugs("theme=youth&theme=demand&q=b&q=b") == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page_size=0", "page_size"),
+        ("page_size=100000", "page_size"),
+        ("page=1&page=2", "page"),
+    ],
+)
+def test_bad_paging_is_reported_against_its_parameter(query, field):
+    form = PageForm(QueryDict(query))
+
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_paging_accepts_a_repeated_identical_value():
+    form = PageForm(QueryDict("page=2&page=2&page_size=100"))
+
+    assert form.is_valid()
+    assert form.cleaned_data == {"page": 2, "page_size": 100}
 
 
 def test_drafts_of_a_briefing_are_not_a_valid_briefing_filter():

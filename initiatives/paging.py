@@ -1,0 +1,95 @@
+"""Paging for list pages, and the problems a visitor's parameters can have.
+
+Bad parameters never raise a 404 or a 500 on a list page: they come back as
+problems that name the parameter and the value given, shown in an error
+summary above the form.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from initiatives.filters import PAGE_SIZE, PageForm
+
+SHOWN_VALUE_LENGTH = 60
+PAGING_PARAMETERS = ("page", "page_size")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one parameter, in words a visitor can act on."""
+
+    name: str
+    label: str
+    value: str
+    message: str
+
+    @property
+    def anchor(self) -> str:
+        """The id of the page element the error summary links to."""
+        if self.name in PAGING_PARAMETERS:
+            return "results"
+        return f"filter-{self.name}"
+
+
+def shown_value(values: list[str]) -> str:
+    """Values as given, made safe and short enough to quote back."""
+    text = ", ".join(values).replace("\x00", "\N{SYMBOL FOR NULL}")
+    if len(text) > SHOWN_VALUE_LENGTH:
+        return text[: SHOWN_VALUE_LENGTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return text
+
+
+def form_problems(form: forms.Form, params: QueryDict) -> list[Problem]:
+    """A problem for each invalid field of a bound form, in field order."""
+    problems = []
+    for name, field in form.fields.items():
+        for message in form.errors.get(name, []):
+            problems.append(
+                Problem(
+                    name=name,
+                    label=str(field.label or name.replace("_", " ").capitalize()),
+                    value=shown_value(params.getlist(name)),
+                    message=str(message),
+                )
+            )
+    return problems
+
+
+def page_form(params: QueryDict) -> PageForm:
+    form = PageForm(params)
+    form.fields["page"].label = "Page"
+    form.fields["page_size"].label = "Results per page"
+    return form
+
+
+def paginate(
+    queryset: QuerySet, form: PageForm, *, default_size: int = PAGE_SIZE
+) -> tuple[Page | None, list[Problem]]:
+    """The page a valid PageForm asks for, or None and the problem when the
+    page does not exist. Costs one count query."""
+    size = form.cleaned_data.get("page_size") or default_size
+    number = form.cleaned_data.get("page") or 1
+    paginator = Paginator(queryset, size)
+    if number > paginator.num_pages:
+        count = paginator.count
+        message = (
+            f"There is no page {number:,}: the {count:,} "
+            f"result{'' if count == 1 else 's'} fit on "
+            f"{paginator.num_pages:,} page{'' if paginator.num_pages == 1 else 's'}."
+        )
+        return None, [Problem("page", "Page", str(number), message)]
+    return paginator.page(number), []
+
+
+def paginate_params(
+    queryset: QuerySet, params: QueryDict, *, default_size: int = PAGE_SIZE
+) -> tuple[Page | None, list[Problem]]:
+    """The page the parameters ask for, or None and what is wrong with them."""
+    form = page_form(params)
+    if not form.is_valid():
+        return None, form_problems(form, params)
+    return paginate(queryset, form, default_size=default_size)
