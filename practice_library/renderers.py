@@ -13,6 +13,8 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
+from initiatives.exports import spreadsheet_safe
+
 
 @dataclass(frozen=True)
 class Table:
@@ -45,5 +47,7 @@ class CSVRenderer(BaseRenderer):
         )
         writer.writeheader()
         for row in data.rows:
-            writer.writerow({name: _cell(row.get(name)) for name in data.header})
+            # Defused like the page downloads, so no cell runs as a formula.
+            safe = spreadsheet_safe({name: row.get(name) for name in data.header})
+            writer.writerow({name: _cell(value) for name, value in safe.items()})
         return out.getvalue().encode(self.charset)

@@ -173,7 +173,7 @@ def seeded_library(django_db_setup, django_db_blocker):
         _remove_library_content()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def migrated_rows_restored_at_end(django_db_setup, django_db_blocker):
     """Put back, when the session ends, the rows that migrations made.
 
@@ -182,7 +182,8 @@ def migrated_rows_restored_at_end(django_db_setup, django_db_blocker):
     test database (``--reuse-db``) would start the next run without them.
     Django's ``serialized_rollback`` cannot help under Playwright, whose event
     loop gives the test a different connection object from the one that holds
-    the serialized rows. Request this fixture from such tests.
+    the serialized rows. pytest-django runs transactional tests after all the
+    others, so within a run the rows are there for every test that needs them.
     """
     from django.db import connection
 

@@ -19,7 +19,6 @@ from tests.factories import make_initiative
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("migrated_rows_restored_at_end"),
 ]
 
 SEARCH = reverse("initiatives:list")

@@ -300,9 +300,10 @@ def test_api_lists_what_the_search_page_lists(client, library, query):
     api = client.get(f"{LIST}?{query}")
 
     assert page.status_code == 200
-    page_slugs = [initiative.slug for initiative in page.context["object_list"]]
+    search = page.context["search"]
+    page_slugs = [initiative.slug for initiative in search.page.object_list]
     assert _slugs(api) == page_slugs
-    assert api.json()["count"] == page.context["paginator"].count
+    assert api.json()["count"] == search.count
 
 
 def test_parity_queries_cover_every_filter():
@@ -558,6 +559,14 @@ class TestCsv:
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         assert [row["slug"] for row in rows] == ["triage"]
         assert response["X-Total-Count"] == "4"
+
+    def test_cells_that_look_like_formulas_are_defused(self, client):
+        make_initiative(slug="formula", title='=HYPERLINK("http://x")')
+
+        response = client.get(f"{LIST}?format=csv")
+
+        (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+        assert row["title"] == '\'=HYPERLINK("http://x")'
 
     def test_an_empty_csv_still_has_its_header(self, client):
         response = client.get(f"{LIST}?format=csv")
