@@ -1,14 +1,20 @@
 """Curation of the library in the Django admin."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 
 from initiatives.forms import GovernancePeriodForm, InitiativeAdminForm
 from initiatives.models import (
     Briefing,
     BriefingMention,
+    EditorialState,
     Funding,
     GovernancePeriod,
     Initiative,
@@ -16,14 +22,15 @@ from initiatives.models import (
     KeyFinding,
     Organisation,
     PoliceArea,
+    StateChange,
     TargetGroup,
     ToolkitLink,
 )
 from initiatives.services import (
-    publish_briefing,
-    publish_initiative,
-    withdraw_briefing,
-    withdraw_initiative,
+    allowed_transitions,
+    mark_reviewed,
+    may_publish,
+    transition,
 )
 
 admin.site.site_header = "PCC early intervention practice library: curation"
@@ -119,11 +126,56 @@ class BriefingMentionInline(admin.TabularInline):
     verbose_name_plural = "mentions in briefings"
 
 
-class EditorialAdminMixin:
-    """Publishing and withdrawing as actions; published entries keep their slug."""
+class TransitionActionForm(helpers.ActionForm):
+    """The change list's action bar, with a reason kept with state changes."""
 
-    publish = staticmethod(publish_initiative)
-    withdraw = staticmethod(withdraw_initiative)
+    reason = forms.CharField(
+        label="Reason (optional):",
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+
+def _problem(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+class EditorialAdminMixin:
+    """The editorial workflow in the admin: buttons, bulk actions, guards.
+
+    The ``state`` field is never in a form: states change only through
+    ``initiatives.services.transition``, from the buttons on the change page
+    or the bulk actions, which check the user's rights on the server.
+    Published entries keep their slug and are withdrawn rather than deleted.
+    """
+
+    action_form = TransitionActionForm
+    change_form_template = "admin/initiatives/editorial_change_form.html"
+    # Kept from the stored row whatever a form (or a restored version) holds.
+    protected_fields = ["state", "published_at", "withdrawn_at"]
+
+    BUTTONS = {
+        EditorialState.IN_REVIEW: "Submit for review",
+        EditorialState.PUBLISHED: "Publish",
+        EditorialState.WITHDRAWN: "Withdraw from public view",
+        EditorialState.DRAFT: "Return to draft",
+    }
+
+    def has_publish_permission(self, request) -> bool:
+        return may_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        # What the public sees changes only through a publisher.
+        if (
+            obj is not None
+            and obj.state == EditorialState.PUBLISHED
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -148,13 +200,89 @@ class EditorialAdminMixin:
         actions.pop("delete_selected", None)
         return actions
 
+    def get_protected_fields(self, request) -> list[str]:
+        return list(self.protected_fields)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = (
+                type(obj)
+                .objects.filter(pk=obj.pk)
+                .values("slug", *self.get_protected_fields(request))
+                .get()
+            )
+            if stored["published_at"] is None:
+                del stored["slug"]
+            for name, value in stored.items():
+                setattr(obj, name, value)
+        else:
+            obj.state = EditorialState.DRAFT
+            obj.published_at = obj.withdrawn_at = None
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/state/",
+                self.admin_site.admin_view(self.state_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_state",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entry = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if entry is not None:
+            context["editorial_buttons"] = [
+                (state, self.BUTTONS[state])
+                for state in allowed_transitions(entry, request.user)
+            ]
+            context["can_mark_reviewed"] = isinstance(
+                entry, Initiative
+            ) and self.has_publish_permission(request)
+            context["state_changes"] = entry.state_changes.select_related("actor")[:10]
+            context["state_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_state",
+                args=[entry.pk],
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def state_view(self, request, object_id):
+        """Move one entry to another state (the buttons on its change page)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        entry = self.get_object(request, unquote(object_id))
+        if entry is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, entry):
+            raise PermissionDenied
+        to_state = request.POST.get("to_state", "")
+        reason = request.POST.get("reason", "")[:1000]
+        try:
+            if to_state == "reviewed" and isinstance(entry, Initiative):
+                mark_reviewed(entry, actor=request.user)
+                done = "Marked as reviewed today."
+            elif to_state in EditorialState.values:
+                transition(entry, to_state, actor=request.user, reason=reason)
+                done = f"Now {EditorialState(to_state).label.lower()}."
+            else:
+                raise ValidationError("Choose one of the buttons.")
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, _problem(error), messages.ERROR)
+        else:
+            self.message_user(request, f"“{entry}”: {done}", messages.SUCCESS)
+        return redirect(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", entry.pk
+        )
+
     def _apply(self, request, queryset, change, verb: str) -> None:
         done, refused = 0, []
         for entry in queryset:
             try:
                 change(entry)
-            except ValidationError as error:
-                refused.append(f"{entry}: {' '.join(error.messages)}")
+            except (ValidationError, PermissionDenied) as error:
+                refused.append(f"{entry}: {_problem(error)}")
             else:
                 done += 1
         if done:
@@ -162,13 +290,48 @@ class EditorialAdminMixin:
         for problem in refused:
             self.message_user(request, f"Not {verb.lower()}: {problem}", messages.ERROR)
 
-    @admin.action(description="Publish the selected entries")
-    def publish_selected(self, request, queryset):
-        self._apply(request, queryset, self.publish, "Published")
+    def _move_selected(self, request, queryset, to_state: str, verb: str) -> None:
+        reason = request.POST.get("reason", "")[:1000]
+        self._apply(
+            request,
+            queryset,
+            lambda entry: transition(
+                entry, to_state, actor=request.user, reason=reason
+            ),
+            verb,
+        )
 
-    @admin.action(description="Withdraw the selected entries from public view")
+    @admin.action(description="Submit the selected entries for review")
+    def submit_selected(self, request, queryset):
+        self._move_selected(request, queryset, EditorialState.IN_REVIEW, "Submitted")
+
+    @admin.action(description="Return the selected entries to draft")
+    def return_to_draft_selected(self, request, queryset):
+        self._move_selected(request, queryset, EditorialState.DRAFT, "Returned")
+
+    @admin.action(description="Publish the selected entries", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._move_selected(request, queryset, EditorialState.PUBLISHED, "Published")
+
+    @admin.action(
+        description="Withdraw the selected entries from public view",
+        permissions=["publish"],
+    )
     def withdraw_selected(self, request, queryset):
-        self._apply(request, queryset, self.withdraw, "Withdrew")
+        self._move_selected(request, queryset, EditorialState.WITHDRAWN, "Withdrew")
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Not reviewed for 12 months")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.review_due()
+        return queryset
 
 
 @admin.register(Initiative)
@@ -180,10 +343,12 @@ class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
         "state",
         "status",
         "evidence_stage",
+        "last_reviewed_at",
         "updated_at",
     ]
     list_filter = [
         "state",
+        ReviewDueFilter,
         "status",
         "evidence_stage",
         "evidence_outcome",
@@ -209,7 +374,14 @@ class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
         ToolkitLinkInline,
         BriefingMentionInline,
     ]
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "withdraw_selected",
+        "return_to_draft_selected",
+        "mark_reviewed_selected",
+    ]
+    protected_fields = [*EditorialAdminMixin.protected_fields, "origin"]
     date_hierarchy = "updated_at"
     list_per_page = 50
     fieldsets = [
@@ -259,6 +431,30 @@ class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Initiative]:
         return super().get_queryset(request).prefetch_related("police_areas")
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            readonly.append("last_reviewed_at")  # set by publishers only
+        return readonly
+
+    def get_protected_fields(self, request) -> list[str]:
+        protected = super().get_protected_fields(request)
+        if not self.has_publish_permission(request):
+            protected.append("last_reviewed_at")
+        return protected
+
+    @admin.action(
+        description="Mark the selected entries as reviewed today",
+        permissions=["publish"],
+    )
+    def mark_reviewed_selected(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda entry: mark_reviewed(entry, actor=request.user),
+            "Marked as reviewed",
+        )
+
     @admin.display(description="Police areas")
     def area_names(self, initiative: Initiative) -> str:
         return ", ".join(area.name for area in initiative.police_areas.all())
@@ -271,9 +467,6 @@ class KeyFindingInline(admin.TabularInline):
 
 @admin.register(Briefing)
 class BriefingAdmin(EditorialAdminMixin, admin.ModelAdmin):
-    publish = staticmethod(publish_briefing)
-    withdraw = staticmethod(withdraw_briefing)
-
     list_display = ["title", "series", "number", "published_on", "state", "mentions"]
     list_filter = ["state", "series", "themes"]
     search_fields = ["title", "slug", "series", "summary"]
@@ -287,7 +480,12 @@ class BriefingAdmin(EditorialAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [KeyFindingInline, BriefingMentionInline]
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "withdraw_selected",
+        "return_to_draft_selected",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Briefing]:
         return super().get_queryset(request).annotate(mention_count=Count("mentions"))
@@ -295,3 +493,23 @@ class BriefingAdmin(EditorialAdminMixin, admin.ModelAdmin):
     @admin.display(description="Initiatives featured", ordering="mention_count")
     def mentions(self, briefing: Briefing) -> int:
         return briefing.mention_count
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(admin.ModelAdmin):
+    """The record of editorial moves: read only, written by the workflow."""
+
+    list_display = ["changed_at", "entry", "from_state", "to_state", "actor", "reason"]
+    list_filter = ["to_state", "from_state"]
+    list_select_related = ["initiative", "briefing", "actor"]
+    search_fields = ["initiative__title", "briefing__title", "reason"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,6 +12,7 @@ Two ideas are kept apart everywhere, in names and in fields:
 import datetime
 from typing import Self
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -282,6 +283,10 @@ class TargetGroup(models.Model):
         return self.name
 
 
+# How often a publisher re-checks that a published entry is still right.
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def published(self) -> Self:
         """Initiatives the public may see: the only door to public data."""
@@ -327,6 +332,17 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
                 ),
             )
             .select_related("parent")
+        )
+
+    def review_due(self, now: datetime.datetime | None = None) -> Self:
+        """Published entries nobody has checked for 12 months or more.
+
+        An entry never reviewed counts from its first publication.
+        """
+        cutoff = (now or timezone.now()) - REVIEW_INTERVAL
+        return self.published().filter(
+            Q(last_reviewed_at__lt=cutoff)
+            | Q(last_reviewed_at__isnull=True, published_at__lt=cutoff)
         )
 
     def withdrawn_since(self, moment: datetime.datetime) -> Self:
@@ -488,6 +504,12 @@ class Initiative(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
+        permissions = [
+            (
+                "publish_initiative",
+                "Can publish, withdraw and return published initiatives to draft",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["state", "title", "id"], name="initiative_state_title"
@@ -732,6 +754,12 @@ class Briefing(models.Model):
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
+        permissions = [
+            (
+                "publish_briefing",
+                "Can publish, withdraw and return published briefings to draft",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],
@@ -839,3 +867,60 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Content version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class StateChange(models.Model):
+    """One move of an initiative or a briefing between editorial states.
+
+    Written only by ``initiatives.services.transition``: who moved which entry
+    from which state to which, when, and why.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="state_changes",
+    )
+    briefing = models.ForeignKey(
+        Briefing,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="state_changes",
+    )
+    from_state = models.CharField(max_length=10, choices=EditorialState.choices)
+    to_state = models.CharField(max_length=10, choices=EditorialState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when a command made the change.",
+    )
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initiative__isnull=False, briefing__isnull=True)
+                | Q(initiative__isnull=True, briefing__isnull=False),
+                name="state_change_one_entry",
+                violation_error_message="A state change belongs to one initiative "
+                "or one briefing.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.entry}: {self.get_from_state_display()} to "
+            f"{self.get_to_state_display()}"
+        )
+
+    @property
+    def entry(self) -> "Initiative | Briefing | None":
+        return self.initiative or self.briefing

@@ -130,6 +130,18 @@ def make_user(*, groups: Iterable[str] = (), permissions: Iterable[str] = (), **
     return user
 
 
-def make_curator(**fields: Any) -> User:
+def make_editor(**fields: Any) -> User:
+    """Staff in the editors' group: drafts and review, never publishing."""
     fields.setdefault("is_staff", True)
-    return make_user(groups=["curators"], **fields)
+    return make_user(groups=["editors"], **fields)
+
+
+def make_publisher(**fields: Any) -> User:
+    """Staff in the publishers' group: every editor's right, and publishing."""
+    fields.setdefault("is_staff", True)
+    return make_user(groups=["publishers"], **fields)
+
+
+def make_curator(**fields: Any) -> User:
+    """A curator with every curation right: a publisher."""
+    return make_publisher(**fields)
