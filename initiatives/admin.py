@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from initiatives.forms import GovernancePeriodForm, InitiativeAdminForm
+from initiatives.history import RestorableHistoryAdmin
 from initiatives.models import (
     Briefing,
     BriefingMention,
@@ -55,7 +56,7 @@ class GovernancePeriodInline(admin.TabularInline):
 
 
 @admin.register(PoliceArea)
-class PoliceAreaAdmin(admin.ModelAdmin):
+class PoliceAreaAdmin(RestorableHistoryAdmin):
     list_display = ["name", "slug", "gss_code", "nation", "region", "governed_by"]
     list_filter = ["nation", "region"]
     search_fields = ["name", "slug", "gss_code"]
@@ -73,7 +74,7 @@ class PoliceAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(GovernancePeriod)
-class GovernancePeriodAdmin(admin.ModelAdmin):
+class GovernancePeriodAdmin(RestorableHistoryAdmin):
     form = GovernancePeriodForm
     list_display = ["body_name", "police_area", "kind", "started", "ended"]
     list_filter = ["kind", "police_area__nation"]
@@ -83,7 +84,7 @@ class GovernancePeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RestorableHistoryAdmin):
     list_display = ["name", "kind", "police_area", "website"]
     list_filter = ["kind", "is_demo"]
     list_select_related = ["police_area"]
@@ -94,7 +95,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(RestorableHistoryAdmin):
     list_display = ["name", "slug", "min_age", "max_age", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -179,8 +180,12 @@ class EditorialAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.published_at is not None:
-            readonly.append("slug")  # its address is cited: it must not move
+        # A published entry's address is cited: it must not move. The form
+        # that restores a version keeps the field (django-simple-history
+        # prepopulates it regardless); save_model keeps the stored slug.
+        restoring = getattr(request, "_restoring_version", None) is not None
+        if obj is not None and obj.published_at is not None and not restoring:
+            readonly.append("slug")
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -335,7 +340,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class InitiativeAdmin(EditorialAdminMixin, RestorableHistoryAdmin):
     form = InitiativeAdminForm
     list_display = [
         "title",
@@ -466,7 +471,7 @@ class KeyFindingInline(admin.TabularInline):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class BriefingAdmin(EditorialAdminMixin, RestorableHistoryAdmin):
     list_display = ["title", "series", "number", "published_on", "state", "mentions"]
     list_filter = ["state", "series", "themes"]
     search_fields = ["title", "slug", "series", "summary"]

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from initiatives.partial_dates import DatePrecision, format_partial_date
 from initiatives.validators import WebAddressField
@@ -91,6 +92,7 @@ class PoliceArea(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PoliceAreaQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -157,6 +159,8 @@ class GovernancePeriod(models.Model):
     )
     note = models.TextField(blank=True)
     source_url = WebAddressField("source", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["police_area", F("started_on").desc(nulls_last=True)]
@@ -237,6 +241,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -256,6 +262,8 @@ class TargetGroup(models.Model):
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -501,6 +509,11 @@ class Initiative(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
+    # Derived search columns are left out: they follow from the rest.
+    history = HistoricalRecords(
+        m2m_fields=["police_areas", "themes", "target_groups"],
+        excluded_fields=["search_keywords", "search_vector"],
+    )
 
     class Meta:
         ordering = ["title", "pk"]
@@ -751,6 +764,7 @@ class Briefing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BriefingQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["publishers", "themes"])
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
