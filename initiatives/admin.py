@@ -9,9 +9,13 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from initiatives.forms import GovernancePeriodForm, InitiativeAdminForm
 from initiatives.history import RestorableHistoryAdmin
+from initiatives.imports import InitiativeResource, with_import_relations
 from initiatives.models import (
     Briefing,
     BriefingMention,
@@ -39,6 +43,70 @@ admin.site.site_title = "Practice library curation"
 admin.site.index_title = "Curate the library"
 
 
+class SpreadsheetExportMixin(ExportMixin):
+    """Export of the (filtered) change list as CSV or XLSX."""
+
+    export_formats = [CSV, XLSX]
+
+
+class InitiativeImportForm(ImportForm):
+    allow_duplicates = forms.BooleanField(
+        label="Import likely duplicates too",
+        required=False,
+        help_text="Rows with the same title and police area as an entry already "
+        "in the library (or an earlier row) are refused unless this is ticked.",
+    )
+
+
+class InitiativeConfirmImportForm(ConfirmImportForm):
+    allow_duplicates = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class InitiativeImportMixin(ImportExportMixin):
+    """The admin's import page, on the same resource as the command."""
+
+    resource_classes = [InitiativeResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    import_form_class = InitiativeImportForm
+    confirm_form_class = InitiativeConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", {}) or {}
+        return {
+            "actor": request.user,
+            "allow_duplicates": bool(cleaned.get("allow_duplicates")),
+        }
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["allow_duplicates"] = import_form.cleaned_data["allow_duplicates"]
+        return initial
+
+    def get_export_queryset(self, request):
+        return with_import_relations(super().get_export_queryset(request))
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The whole import was rolled back (the file changed, or the
+            # library did, since the preview): say so instead of "imported".
+            self.message_user(
+                request,
+                "Nothing was imported: the file no longer passes the checks. "
+                "Import it again to see why.",
+                messages.ERROR,
+            )
+            return redirect(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_import"
+            )
+        return super().process_result(result, request)
+
+
 class GovernancePeriodInline(admin.TabularInline):
     model = GovernancePeriod
     form = GovernancePeriodForm
@@ -56,7 +124,7 @@ class GovernancePeriodInline(admin.TabularInline):
 
 
 @admin.register(PoliceArea)
-class PoliceAreaAdmin(RestorableHistoryAdmin):
+class PoliceAreaAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     list_display = ["name", "slug", "gss_code", "nation", "region", "governed_by"]
     list_filter = ["nation", "region"]
     search_fields = ["name", "slug", "gss_code"]
@@ -74,7 +142,7 @@ class PoliceAreaAdmin(RestorableHistoryAdmin):
 
 
 @admin.register(GovernancePeriod)
-class GovernancePeriodAdmin(RestorableHistoryAdmin):
+class GovernancePeriodAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     form = GovernancePeriodForm
     list_display = ["body_name", "police_area", "kind", "started", "ended"]
     list_filter = ["kind", "police_area__nation"]
@@ -84,7 +152,7 @@ class GovernancePeriodAdmin(RestorableHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RestorableHistoryAdmin):
+class OrganisationAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     list_display = ["name", "kind", "police_area", "website"]
     list_filter = ["kind", "is_demo"]
     list_select_related = ["police_area"]
@@ -95,7 +163,7 @@ class OrganisationAdmin(RestorableHistoryAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(RestorableHistoryAdmin):
+class TargetGroupAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     list_display = ["name", "slug", "min_age", "max_age", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -340,7 +408,9 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(EditorialAdminMixin, RestorableHistoryAdmin):
+class InitiativeAdmin(
+    EditorialAdminMixin, InitiativeImportMixin, RestorableHistoryAdmin
+):
     form = InitiativeAdminForm
     list_display = [
         "title",
@@ -471,7 +541,9 @@ class KeyFindingInline(admin.TabularInline):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(EditorialAdminMixin, RestorableHistoryAdmin):
+class BriefingAdmin(
+    EditorialAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+):
     list_display = ["title", "series", "number", "published_on", "state", "mentions"]
     list_filter = ["state", "series", "themes"]
     search_fields = ["title", "slug", "series", "summary"]
@@ -501,7 +573,7 @@ class BriefingAdmin(EditorialAdminMixin, RestorableHistoryAdmin):
 
 
 @admin.register(StateChange)
-class StateChangeAdmin(admin.ModelAdmin):
+class StateChangeAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     """The record of editorial moves: read only, written by the workflow."""
 
     list_display = ["changed_at", "entry", "from_state", "to_state", "actor", "reason"]

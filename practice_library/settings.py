@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "simple_history",
+    "import_export",
     "themes",
     "initiatives",
 ]
@@ -173,3 +174,12 @@ STORAGES = {
 # The public name and address the site uses in citations, feeds and the API
 # when it has no request to ask (commands, e-mails).
 SITE_NAME = "PCC Early Intervention Practice Library"
+
+# --- Curation ---
+# Importing needs the right to add, exporting the right to view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# A cell starting "=", "+", "-" or "@" is exported as text, never run as a
+# formula by the spreadsheet that opens the file.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
