@@ -9,7 +9,10 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
+from import_export import resources
 from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 
@@ -28,6 +31,7 @@ from initiatives.models import (
     Organisation,
     PoliceArea,
     StateChange,
+    Suggestion,
     TargetGroup,
     ToolkitLink,
 )
@@ -590,3 +594,82 @@ class StateChangeAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SuggestionResource(resources.ModelResource):
+    """Suggestions as a spreadsheet, without the submitters' private details."""
+
+    draft = Field(attribute="initiative__slug", column_name="draft")
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "title", "status", "source", "draft", "created_at"]
+        export_order = fields
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Suggestions from the field, newest first; new ones counted in the filter."""
+
+    resource_classes = [SuggestionResource]
+    list_display = ["title", "status", "source", "created_at", "draft"]
+    list_filter = ["status", "source"]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_select_related = ["initiative"]
+    search_fields = [
+        "title",
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+    ]
+    date_hierarchy = "created_at"
+    fields = [
+        "title",
+        "draft",
+        "status",
+        "curator_note",
+        "source",
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+        "consent_given_at",
+        "created_at",
+    ]
+    readonly_fields = [
+        "title",
+        "draft",
+        "source",
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+        "consent_given_at",
+        "created_at",
+    ]
+    actions = ["mark_in_hand", "mark_done"]
+
+    def has_add_permission(self, request):
+        return False  # suggestions come from the field
+
+    @admin.display(description="Draft initiative")
+    def draft(self, suggestion: Suggestion) -> str:
+        if suggestion.initiative is None:
+            return "deleted"
+        url = reverse(
+            "admin:initiatives_initiative_change", args=[suggestion.initiative_id]
+        )
+        return format_html(
+            '<a href="{}">{} ({})</a>',
+            url,
+            suggestion.initiative,
+            suggestion.initiative.get_state_display(),
+        )
+
+    @admin.action(description="Mark as being looked at", permissions=["change"])
+    def mark_in_hand(self, request, queryset):
+        count = queryset.update(status=Suggestion.Status.IN_HAND)
+        self.message_user(request, f"{count} suggestions marked as being looked at.")
+
+    @admin.action(description="Mark as dealt with", permissions=["change"])
+    def mark_done(self, request, queryset):
+        count = queryset.update(status=Suggestion.Status.DONE)
+        self.message_user(request, f"{count} suggestions marked as dealt with.")

@@ -24,7 +24,6 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.results import Result
@@ -38,20 +37,11 @@ from initiatives.models import (
     TargetGroup,
 )
 from initiatives.partial_dates import DatePrecision, partial_date_iso
+from initiatives.services import unique_slug
 from themes.models import Theme
 
 SEPARATOR = ";"
 FORMATS = {".csv": base_formats.CSV, ".xlsx": base_formats.XLSX}
-
-
-def unique_slug(title: str, model: type[models.Model] = Initiative) -> str:
-    """A slug from the title that no row of the model uses yet."""
-    base = slugify(title)[:180].strip("-") or "initiative"
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _text(value) -> str:

@@ -938,3 +938,64 @@ class StateChange(models.Model):
     @property
     def entry(self) -> "Initiative | Briefing | None":
         return self.initiative or self.briefing
+
+
+class SuggestionQuerySet(models.QuerySet["Suggestion"]):
+    def new(self) -> Self:
+        return self.filter(status=Suggestion.Status.NEW)
+
+
+class Suggestion(models.Model):
+    """An initiative proposed from the field, waiting for a curator.
+
+    What was proposed is a draft initiative (origin "suggestion"), published
+    only by a publisher. The submitter's contact details are private: they
+    live only here, for curators to follow the suggestion up, and never reach
+    a public page, a feed, an export of initiatives or the API.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_HAND = "in-hand", "Being looked at"
+        DONE = "done", "Dealt with"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Public form"
+        PARTNER_API = "partner-api", "Partner API"
+
+    initiative = models.OneToOneField(
+        Initiative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestion",
+        help_text="The draft this suggestion created; empty if it was deleted.",
+    )
+    title = models.CharField(
+        max_length=200, help_text="The title as suggested, kept if the draft goes."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    source = models.CharField(
+        max_length=15, choices=Source.choices, default=Source.FORM, editable=False
+    )
+    submitter_name = models.CharField(max_length=200)
+    submitter_email = models.EmailField()
+    submitter_organisation = models.CharField(max_length=200, blank=True)
+    consent_given_at = models.DateTimeField(
+        editable=False,
+        help_text="When the submitter agreed that the library keeps these details "
+        "to follow the suggestion up.",
+    )
+    curator_note = models.TextField(blank=True, help_text="Private to curators.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

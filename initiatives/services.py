@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.text import slugify
 
 from initiatives import seed_content
 from initiatives.models import (
@@ -24,6 +25,7 @@ from initiatives.models import (
     Organisation,
     PoliceArea,
     StateChange,
+    Suggestion,
     TargetGroup,
 )
 from initiatives.search import add_search_words, rebuild_search_words
@@ -94,6 +96,16 @@ def allowed_transitions(entry: Entry, user) -> list[str]:
         for state in EditorialState.values
         if state in needed and user.has_perm(needed[state])
     ]
+
+
+def unique_slug(title: str, model: type[models.Model] = Initiative) -> str:
+    """A slug from the title that no row of the model uses yet."""
+    base = slugify(title)[:180].strip("-") or "initiative"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def publishing_problems(entry: Entry) -> list[str]:
@@ -410,3 +422,55 @@ def load_seed_content() -> SeedReport:
     if report.created:
         rebuild_search_words()
     return report
+
+
+@transaction.atomic
+def submit_suggestion(
+    *,
+    title: str,
+    police_areas: Iterable[PoliceArea],
+    summary: str,
+    submitter_name: str,
+    submitter_email: str,
+    description: str = "",
+    website: str = "",
+    themes: Iterable[Theme] = (),
+    submitter_organisation: str = "",
+    source: str = Suggestion.Source.FORM,
+) -> Suggestion:
+    """Record an initiative suggested from the field as a draft for curators.
+
+    Shared by the public form and the partner API. The submitter must have
+    agreed to their details being kept; those details stay on the Suggestion,
+    private, and never on the initiative. Raises ValidationError naming the
+    field when the input is not acceptable.
+    """
+    areas = list(police_areas)
+    if not areas:
+        raise ValidationError({"police_areas": "Choose at least one police area."})
+    initiative = Initiative(
+        title=title.strip(),
+        summary=summary.strip(),
+        description=description.strip(),
+        website=website.strip(),
+        state=EditorialState.DRAFT,
+        origin=Initiative.Origin.SUGGESTION,
+    )
+    initiative.slug = unique_slug(initiative.title) if initiative.title else ""
+    initiative.full_clean(exclude=None if initiative.title else ["slug"])
+    initiative._change_reason = "Suggested from the field"
+    initiative.save()
+    initiative.police_areas.set(areas)
+    initiative.themes.set(list(themes))
+    suggestion = Suggestion(
+        initiative=initiative,
+        title=initiative.title,
+        source=source,
+        submitter_name=submitter_name.strip(),
+        submitter_email=submitter_email.strip(),
+        submitter_organisation=submitter_organisation.strip(),
+        consent_given_at=timezone.now(),
+    )
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion

@@ -22,6 +22,8 @@ urlpatterns = [
         views.BriefingDetailView.as_view(),
         name="briefing-detail",
     ),
+    path("suggest/", views.SuggestView.as_view(), name="suggest"),
+    path("suggest/thanks/", views.SuggestThanksView.as_view(), name="suggest-thanks"),
     path(
         "organisations/<slug:slug>/",
         views.OrganisationDetailView.as_view(),

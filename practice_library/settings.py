@@ -183,3 +183,10 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # A cell starting "=", "+", "-" or "@" is exported as text, never run as a
 # formula by the spreadsheet that opens the file.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Suggestions from the field: at most this many from one address an hour,
+# and a form sent faster than SUGGESTION_MIN_SECONDS after it was shown is
+# taken for a robot's.
+SUGGESTION_RATE_LIMIT = env_int("SUGGESTION_RATE_LIMIT", 5)
+SUGGESTION_RATE_WINDOW = 60 * 60
+SUGGESTION_MIN_SECONDS = 3
