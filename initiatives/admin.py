@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export import resources
@@ -35,6 +36,7 @@ from initiatives.models import (
     TargetGroup,
     ToolkitLink,
 )
+from initiatives.quality import ROW_LIMIT, data_quality_report
 from initiatives.services import (
     allowed_transitions,
     mark_reviewed,
@@ -515,6 +517,29 @@ class InitiativeAdmin(
         if not self.has_publish_permission(request):
             readonly.append("last_reviewed_at")  # set by publishers only
         return readonly
+
+    def get_urls(self):
+        return [
+            path(
+                "data-quality/",
+                self.admin_site.admin_view(self.data_quality_view),
+                name="initiatives_initiative_data_quality",
+            ),
+            *super().get_urls(),
+        ]
+
+    def data_quality_view(self, request):
+        """What needs a curator, each row linked to the entry to fix."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Data quality: what needs a curator",
+            "opts": self.opts,
+            "checks": data_quality_report(),
+            "row_limit": ROW_LIMIT,
+        }
+        return TemplateResponse(request, "admin/initiatives/data_quality.html", context)
 
     def get_protected_fields(self, request) -> list[str]:
         protected = super().get_protected_fields(request)
