@@ -7,6 +7,7 @@ site at start-up instead of changing its behaviour quietly.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_url_path(name: str, default: str) -> str:
+    """A relative URL path such as 'admin/': segments each ending with '/'."""
+    value = env_str(name) or default
+    if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a path such as 'admin/' or 'curation-7x2k/': "
+            f"letters, digits, '-' and '_', ending with '/', not {value!r}."
+        )
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -78,6 +90,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "simple_history",
     "import_export",
+    "axes",
     "themes",
     "initiatives",
 ]
@@ -92,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "practice_library.urls"
@@ -190,3 +205,22 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 SUGGESTION_RATE_LIMIT = env_int("SUGGESTION_RATE_LIMIT", 5)
 SUGGESTION_RATE_WINDOW = 60 * 60
 SUGGESTION_MIN_SECONDS = 3
+
+# Admin security. The admin lives at DJANGO_ADMIN_URL (default "admin/"); an
+# address that is not guessable keeps most password-guessing robots away.
+ADMIN_URL = env_url_path("DJANGO_ADMIN_URL", "admin/")
+# django-axes locks a user name out from an address after repeated failed
+# sign-ins, for AXES_COOLOFF_TIME hours; a site administrator can unlock it
+# earlier in the admin ("Access attempts") or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_ADMIN_LOGIN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Sessions end when the browser closes, and after 8 hours in any case.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,10 +1,11 @@
 """Root URLs: public pages, the admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("themes/", include("themes.urls")),
     path("", include("initiatives.urls")),
 ]
