@@ -218,7 +218,7 @@ def _problem(error: ValidationError | PermissionDenied) -> str:
     return str(error)
 
 
-class EditorialAdminMixin:
+class EditorialAdminMixin(admin.ModelAdmin):
     """The editorial workflow in the admin: buttons, bulk actions, guards.
 
     The ``state`` field is never in a form: states change only through
