@@ -432,6 +432,7 @@ def submit_suggestion(
     summary: str,
     submitter_name: str,
     submitter_email: str,
+    consent: bool,
     description: str = "",
     website: str = "",
     themes: Iterable[Theme] = (),
@@ -445,6 +446,10 @@ def submit_suggestion(
     private, and never on the initiative. Raises ValidationError naming the
     field when the input is not acceptable.
     """
+    if not consent:
+        raise ValidationError(
+            {"consent": "The submitter must agree that their details are kept."}
+        )
     areas = list(police_areas)
     if not areas:
         raise ValidationError({"police_areas": "Choose at least one police area."})

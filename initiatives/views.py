@@ -141,6 +141,7 @@ class SuggestView(FormView):
                     submitter_name=data["submitter_name"],
                     submitter_email=data["submitter_email"],
                     submitter_organisation=data["submitter_organisation"],
+                    consent=data["consent"],
                 )
             except ValidationError as error:
                 for field, messages in error.message_dict.items():

@@ -198,6 +198,7 @@ def test_the_service_names_the_field_for_the_partner_api(area):
             website="ftp://example.org",
             submitter_name=NAME,
             submitter_email=EMAIL,
+            consent=True,
             source=Suggestion.Source.PARTNER_API,
         )
     assert "website" in error.value.message_dict
@@ -208,8 +209,19 @@ def test_the_service_names_the_field_for_the_partner_api(area):
             summary="Summary.",
             submitter_name=NAME,
             submitter_email=EMAIL,
+            consent=True,
         )
     assert "police_areas" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        submit_suggestion(
+            title="Idea",
+            police_areas=[area],
+            summary="Summary.",
+            submitter_name=NAME,
+            submitter_email=EMAIL,
+            consent=False,
+        )
+    assert "consent" in error.value.message_dict
     assert not Initiative.objects.exists()
 
 
@@ -220,6 +232,7 @@ def test_same_title_gets_its_own_address(area):
         summary="S.",
         submitter_name=NAME,
         submitter_email=EMAIL,
+        consent=True,
     )
     second = submit_suggestion(
         title="Idea",
@@ -227,6 +240,7 @@ def test_same_title_gets_its_own_address(area):
         summary="S.",
         submitter_name=NAME,
         submitter_email=EMAIL,
+        consent=True,
     )
     assert (first.initiative.slug, second.initiative.slug) == ("idea", "idea-2")
 
@@ -251,6 +265,7 @@ def test_suggestion_list_permission_matrix(client, area, user, status):
         summary="S.",
         submitter_name=NAME,
         submitter_email=EMAIL,
+        consent=True,
     )
     if user is not None:
         client.force_login(user())
@@ -273,6 +288,7 @@ def test_admin_counts_and_filters_new_suggestions(client, area):
             summary="S.",
             submitter_name=NAME,
             submitter_email=EMAIL,
+            consent=True,
         )
     Suggestion.objects.filter(title="One").update(status=Suggestion.Status.DONE)
     client.force_login(make_editor())
@@ -292,6 +308,7 @@ def test_curator_marks_suggestions_in_hand(client, area):
         summary="S.",
         submitter_name=NAME,
         submitter_email=EMAIL,
+        consent=True,
     )
     client.force_login(make_editor())
 
