@@ -149,13 +149,17 @@ def ensure_roles() -> None:
     """
     if Group.objects.filter(name="publishers").exists():
         return
+    for suffix, function in ROLE_MIGRATIONS:
+        getattr(migration_module(suffix), function)(apps, None)
+
+
+def migration_module(suffix: str):
+    """The initiatives migration whose name ends with ``suffix``."""
     import initiatives.migrations
 
     names = [m.name for m in pkgutil.iter_modules(initiatives.migrations.__path__)]
-    for suffix, function in ROLE_MIGRATIONS:
-        (name,) = [n for n in names if n.endswith(suffix)]
-        module = importlib.import_module(f"initiatives.migrations.{name}")
-        getattr(module, function)(apps, None)
+    (name,) = [n for n in names if n.endswith(suffix)]
+    return importlib.import_module(f"initiatives.migrations.{name}")
 
 
 def make_editor(**fields: Any) -> User:
