@@ -1,16 +1,30 @@
 """Curation of the library in the Django admin."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from import_export import resources
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.fields import Field
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from initiatives.forms import GovernancePeriodForm, InitiativeAdminForm
+from initiatives.history import RestorableHistoryAdmin
+from initiatives.imports import InitiativeResource, with_import_relations
 from initiatives.models import (
     Briefing,
     BriefingMention,
+    EditorialState,
     Funding,
     GovernancePeriod,
     Initiative,
@@ -19,21 +33,88 @@ from initiatives.models import (
     Organisation,
     PartnerApiKey,
     PoliceArea,
+    StateChange,
+    Suggestion,
     TargetGroup,
     ToolkitLink,
 )
+from initiatives.quality import ROW_LIMIT, data_quality_report
 from initiatives.services import (
+    allowed_transitions,
     issue_api_key,
-    publish_briefing,
-    publish_initiative,
+    mark_reviewed,
+    may_publish,
     revoke_api_key,
-    withdraw_briefing,
-    withdraw_initiative,
+    transition,
 )
 
 admin.site.site_header = "PCC early intervention practice library: curation"
 admin.site.site_title = "Practice library curation"
 admin.site.index_title = "Curate the library"
+
+
+class SpreadsheetExportMixin(ExportMixin):
+    """Export of the (filtered) change list as CSV or XLSX."""
+
+    export_formats = [CSV, XLSX]
+
+
+class InitiativeImportForm(ImportForm):
+    allow_duplicates = forms.BooleanField(
+        label="Import likely duplicates too",
+        required=False,
+        help_text="Rows with the same title and police area as an entry already "
+        "in the library (or an earlier row) are refused unless this is ticked.",
+    )
+
+
+class InitiativeConfirmImportForm(ConfirmImportForm):
+    allow_duplicates = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class InitiativeImportMixin(ImportExportMixin):
+    """The admin's import page, on the same resource as the command."""
+
+    resource_classes = [InitiativeResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    import_form_class = InitiativeImportForm
+    confirm_form_class = InitiativeConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", {}) or {}
+        return {
+            "actor": request.user,
+            "allow_duplicates": bool(cleaned.get("allow_duplicates")),
+        }
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["allow_duplicates"] = import_form.cleaned_data["allow_duplicates"]
+        return initial
+
+    def get_export_queryset(self, request):
+        return with_import_relations(super().get_export_queryset(request))
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The whole import was rolled back (the file changed, or the
+            # library did, since the preview): say so instead of "imported".
+            self.message_user(
+                request,
+                "Nothing was imported: the file no longer passes the checks. "
+                "Import it again to see why.",
+                messages.ERROR,
+            )
+            return redirect(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_import"
+            )
+        return super().process_result(result, request)
 
 
 class GovernancePeriodInline(admin.TabularInline):
@@ -53,7 +134,7 @@ class GovernancePeriodInline(admin.TabularInline):
 
 
 @admin.register(PoliceArea)
-class PoliceAreaAdmin(admin.ModelAdmin):
+class PoliceAreaAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     list_display = ["name", "slug", "gss_code", "nation", "region", "governed_by"]
     list_filter = ["nation", "region"]
     search_fields = ["name", "slug", "gss_code"]
@@ -71,7 +152,7 @@ class PoliceAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(GovernancePeriod)
-class GovernancePeriodAdmin(admin.ModelAdmin):
+class GovernancePeriodAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     form = GovernancePeriodForm
     list_display = ["body_name", "police_area", "kind", "started", "ended"]
     list_filter = ["kind", "police_area__nation"]
@@ -81,7 +162,7 @@ class GovernancePeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     list_display = ["name", "kind", "police_area", "website"]
     list_filter = ["kind", "is_demo"]
     list_select_related = ["police_area"]
@@ -92,7 +173,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     list_display = ["name", "slug", "min_age", "max_age", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -124,16 +205,65 @@ class BriefingMentionInline(admin.TabularInline):
     verbose_name_plural = "mentions in briefings"
 
 
-class EditorialAdminMixin:
-    """Publishing and withdrawing as actions; published entries keep their slug."""
+class TransitionActionForm(helpers.ActionForm):
+    """The change list's action bar, with a reason kept with state changes."""
 
-    publish = staticmethod(publish_initiative)
-    withdraw = staticmethod(withdraw_initiative)
+    reason = forms.CharField(
+        label="Reason (optional):",
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+
+def _problem(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+class EditorialAdminMixin(admin.ModelAdmin):
+    """The editorial workflow in the admin: buttons, bulk actions, guards.
+
+    The ``state`` field is never in a form: states change only through
+    ``initiatives.services.transition``, from the buttons on the change page
+    or the bulk actions, which check the user's rights on the server.
+    Published entries keep their slug and are withdrawn rather than deleted.
+    """
+
+    action_form = TransitionActionForm
+    change_form_template = "admin/initiatives/editorial_change_form.html"
+    # Kept from the stored row whatever a form (or a restored version) holds.
+    protected_fields = ["state", "published_at", "withdrawn_at"]
+
+    BUTTONS = {
+        EditorialState.IN_REVIEW: "Submit for review",
+        EditorialState.PUBLISHED: "Publish",
+        EditorialState.WITHDRAWN: "Withdraw from public view",
+        EditorialState.DRAFT: "Return to draft",
+    }
+
+    def has_publish_permission(self, request) -> bool:
+        return may_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        # What the public sees changes only through a publisher.
+        if (
+            obj is not None
+            and obj.state == EditorialState.PUBLISHED
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.published_at is not None:
-            readonly.append("slug")  # its address is cited: it must not move
+        # A published entry's address is cited: it must not move. The form
+        # that restores a version keeps the field (django-simple-history
+        # prepopulates it regardless); save_model keeps the stored slug.
+        restoring = getattr(request, "_restoring_version", None) is not None
+        if obj is not None and obj.published_at is not None and not restoring:
+            readonly.append("slug")
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -153,13 +283,89 @@ class EditorialAdminMixin:
         actions.pop("delete_selected", None)
         return actions
 
+    def get_protected_fields(self, request) -> list[str]:
+        return list(self.protected_fields)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = (
+                type(obj)
+                .objects.filter(pk=obj.pk)
+                .values("slug", *self.get_protected_fields(request))
+                .get()
+            )
+            if stored["published_at"] is None:
+                del stored["slug"]
+            for name, value in stored.items():
+                setattr(obj, name, value)
+        else:
+            obj.state = EditorialState.DRAFT
+            obj.published_at = obj.withdrawn_at = None
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/state/",
+                self.admin_site.admin_view(self.state_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_state",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entry = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if entry is not None:
+            context["editorial_buttons"] = [
+                (state, self.BUTTONS[state])
+                for state in allowed_transitions(entry, request.user)
+            ]
+            context["can_mark_reviewed"] = isinstance(
+                entry, Initiative
+            ) and self.has_publish_permission(request)
+            context["state_changes"] = entry.state_changes.select_related("actor")[:10]
+            context["state_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_state",
+                args=[entry.pk],
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def state_view(self, request, object_id):
+        """Move one entry to another state (the buttons on its change page)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        entry = self.get_object(request, unquote(object_id))
+        if entry is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, entry):
+            raise PermissionDenied
+        to_state = request.POST.get("to_state", "")
+        reason = request.POST.get("reason", "")[:1000]
+        try:
+            if to_state == "reviewed" and isinstance(entry, Initiative):
+                mark_reviewed(entry, actor=request.user)
+                done = "Marked as reviewed today."
+            elif to_state in EditorialState.values:
+                transition(entry, to_state, actor=request.user, reason=reason)
+                done = f"Now {EditorialState(to_state).label.lower()}."
+            else:
+                raise ValidationError("Choose one of the buttons.")
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, _problem(error), messages.ERROR)
+        else:
+            self.message_user(request, f"“{entry}”: {done}", messages.SUCCESS)
+        return redirect(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", entry.pk
+        )
+
     def _apply(self, request, queryset, change, verb: str) -> None:
         done, refused = 0, []
         for entry in queryset:
             try:
                 change(entry)
-            except ValidationError as error:
-                refused.append(f"{entry}: {' '.join(error.messages)}")
+            except (ValidationError, PermissionDenied) as error:
+                refused.append(f"{entry}: {_problem(error)}")
             else:
                 done += 1
         if done:
@@ -167,17 +373,54 @@ class EditorialAdminMixin:
         for problem in refused:
             self.message_user(request, f"Not {verb.lower()}: {problem}", messages.ERROR)
 
-    @admin.action(description="Publish the selected entries")
-    def publish_selected(self, request, queryset):
-        self._apply(request, queryset, self.publish, "Published")
+    def _move_selected(self, request, queryset, to_state: str, verb: str) -> None:
+        reason = request.POST.get("reason", "")[:1000]
+        self._apply(
+            request,
+            queryset,
+            lambda entry: transition(
+                entry, to_state, actor=request.user, reason=reason
+            ),
+            verb,
+        )
 
-    @admin.action(description="Withdraw the selected entries from public view")
+    @admin.action(description="Submit the selected entries for review")
+    def submit_selected(self, request, queryset):
+        self._move_selected(request, queryset, EditorialState.IN_REVIEW, "Submitted")
+
+    @admin.action(description="Return the selected entries to draft")
+    def return_to_draft_selected(self, request, queryset):
+        self._move_selected(request, queryset, EditorialState.DRAFT, "Returned")
+
+    @admin.action(description="Publish the selected entries", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._move_selected(request, queryset, EditorialState.PUBLISHED, "Published")
+
+    @admin.action(
+        description="Withdraw the selected entries from public view",
+        permissions=["publish"],
+    )
     def withdraw_selected(self, request, queryset):
-        self._apply(request, queryset, self.withdraw, "Withdrew")
+        self._move_selected(request, queryset, EditorialState.WITHDRAWN, "Withdrew")
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Not reviewed for 12 months")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.review_due()
+        return queryset
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class InitiativeAdmin(
+    EditorialAdminMixin, InitiativeImportMixin, RestorableHistoryAdmin
+):
     form = InitiativeAdminForm
     list_display = [
         "title",
@@ -185,10 +428,12 @@ class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
         "state",
         "status",
         "evidence_stage",
+        "last_reviewed_at",
         "updated_at",
     ]
     list_filter = [
         "state",
+        ReviewDueFilter,
         "status",
         "evidence_stage",
         "evidence_outcome",
@@ -214,7 +459,14 @@ class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
         ToolkitLinkInline,
         BriefingMentionInline,
     ]
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "withdraw_selected",
+        "return_to_draft_selected",
+        "mark_reviewed_selected",
+    ]
+    protected_fields = [*EditorialAdminMixin.protected_fields, "origin"]
     date_hierarchy = "updated_at"
     list_per_page = 50
     fieldsets = [
@@ -264,6 +516,53 @@ class InitiativeAdmin(EditorialAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Initiative]:
         return super().get_queryset(request).prefetch_related("police_areas")
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            readonly.append("last_reviewed_at")  # set by publishers only
+        return readonly
+
+    def get_urls(self):
+        return [
+            path(
+                "data-quality/",
+                self.admin_site.admin_view(self.data_quality_view),
+                name="initiatives_initiative_data_quality",
+            ),
+            *super().get_urls(),
+        ]
+
+    def data_quality_view(self, request):
+        """What needs a curator, each row linked to the entry to fix."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Data quality: what needs a curator",
+            "opts": self.opts,
+            "checks": data_quality_report(),
+            "row_limit": ROW_LIMIT,
+        }
+        return TemplateResponse(request, "admin/initiatives/data_quality.html", context)
+
+    def get_protected_fields(self, request) -> list[str]:
+        protected = super().get_protected_fields(request)
+        if not self.has_publish_permission(request):
+            protected.append("last_reviewed_at")
+        return protected
+
+    @admin.action(
+        description="Mark the selected entries as reviewed today",
+        permissions=["publish"],
+    )
+    def mark_reviewed_selected(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda entry: mark_reviewed(entry, actor=request.user),
+            "Marked as reviewed",
+        )
+
     @admin.display(description="Police areas")
     def area_names(self, initiative: Initiative) -> str:
         return ", ".join(area.name for area in initiative.police_areas.all())
@@ -275,10 +574,9 @@ class KeyFindingInline(admin.TabularInline):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(EditorialAdminMixin, admin.ModelAdmin):
-    publish = staticmethod(publish_briefing)
-    withdraw = staticmethod(withdraw_briefing)
-
+class BriefingAdmin(
+    EditorialAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+):
     list_display = ["title", "series", "number", "published_on", "state", "mentions"]
     list_filter = ["state", "series", "themes"]
     search_fields = ["title", "slug", "series", "summary"]
@@ -292,7 +590,12 @@ class BriefingAdmin(EditorialAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [KeyFindingInline, BriefingMentionInline]
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "withdraw_selected",
+        "return_to_draft_selected",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Briefing]:
         return super().get_queryset(request).annotate(mention_count=Count("mentions"))
@@ -368,3 +671,102 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
             revoke_api_key(key)
             count += 1
         self.message_user(request, f"Revoked {count} keys.", messages.SUCCESS)
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """The record of editorial moves: read only, written by the workflow."""
+
+    list_display = ["changed_at", "entry", "from_state", "to_state", "actor", "reason"]
+    list_filter = ["to_state", "from_state"]
+    list_select_related = ["initiative", "briefing", "actor"]
+    search_fields = ["initiative__title", "briefing__title", "reason"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SuggestionResource(resources.ModelResource):
+    """Suggestions as a spreadsheet, without the submitters' private details."""
+
+    draft = Field(attribute="initiative__slug", column_name="draft")
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "title", "status", "source", "draft", "created_at"]
+        export_order = fields
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Suggestions from the field, newest first; new ones counted in the filter."""
+
+    resource_classes = [SuggestionResource]
+    list_display = ["title", "status", "source", "created_at", "draft"]
+    list_filter = ["status", "source"]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_select_related = ["initiative"]
+    search_fields = [
+        "title",
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+    ]
+    date_hierarchy = "created_at"
+    fields = [
+        "title",
+        "draft",
+        "status",
+        "curator_note",
+        "source",
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+        "consent_given_at",
+        "created_at",
+    ]
+    readonly_fields = [
+        "title",
+        "draft",
+        "source",
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+        "consent_given_at",
+        "created_at",
+    ]
+    actions = ["mark_in_hand", "mark_done"]
+
+    def has_add_permission(self, request):
+        return False  # suggestions come from the field
+
+    @admin.display(description="Draft initiative")
+    def draft(self, suggestion: Suggestion) -> str:
+        if suggestion.initiative is None:
+            return "deleted"
+        url = reverse(
+            "admin:initiatives_initiative_change", args=[suggestion.initiative_id]
+        )
+        return format_html(
+            '<a href="{}">{} ({})</a>',
+            url,
+            suggestion.initiative,
+            suggestion.initiative.get_state_display(),
+        )
+
+    @admin.action(description="Mark as being looked at", permissions=["change"])
+    def mark_in_hand(self, request, queryset):
+        count = queryset.update(status=Suggestion.Status.IN_HAND)
+        self.message_user(request, f"{count} suggestions marked as being looked at.")
+
+    @admin.action(description="Mark as dealt with", permissions=["change"])
+    def mark_done(self, request, queryset):
+        count = queryset.update(status=Suggestion.Status.DONE)
+        self.message_user(request, f"{count} suggestions marked as dealt with.")

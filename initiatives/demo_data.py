@@ -26,6 +26,7 @@ from initiatives.models import (
     Organisation,
     OrganisationKind,
     PoliceArea,
+    StateChange,
     TargetGroup,
     ToolkitLink,
 )
@@ -429,9 +430,11 @@ def remove_demo_data() -> tuple[int, int]:
             Funding,
             ToolkitLink,
             BriefingMention,
+            StateChange,
         ):
             linked = model.objects.filter(initiative__in=demo)
             linked._raw_delete(linked.db)
+        _remove_demo_history()
         demo.update(parent=None)
         demo._raw_delete(demo.db)
         organisations = Organisation.objects.filter(is_demo=True)
@@ -440,3 +443,25 @@ def remove_demo_data() -> tuple[int, int]:
         bump_content_version()
     rebuild_search_words()
     return count, removed_organisations
+
+
+def _remove_demo_history() -> None:
+    """Versions of demo rows a curator happened to edit go with the rows.
+
+    The generator writes no history (COPY sends no signals), so this is
+    usually nothing; history tables have no foreign keys, so plain DELETEs do.
+    """
+    for model in (Initiative, Organisation):
+        records = model.history.filter(**_demo_filter(model))
+        ids = list(records.values_list("history_id", flat=True))
+        for field in getattr(model.history.model, "_history_m2m_fields", []):
+            links = getattr(model.history.model, field.name).model.objects
+            links = links.filter(history_id__in=ids)
+            links._raw_delete(links.db)
+        records._raw_delete(records.db)
+
+
+def _demo_filter(model) -> dict:
+    if model is Initiative:
+        return {"origin": Initiative.Origin.DEMO}
+    return {"is_demo": True}

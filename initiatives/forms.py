@@ -1,11 +1,15 @@
 """Forms: curation in the admin and the visitors' search page."""
 
+import time
+
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 
-from initiatives.models import GovernancePeriod, Initiative
+from initiatives.models import GovernancePeriod, Initiative, PoliceArea
 from initiatives.partial_dates import truncate_to_precision
+from initiatives.validators import web_address_validator
 from themes.models import Theme
 
 
@@ -126,3 +130,134 @@ class MapThemeForm(forms.Form):
         empty_label="All themes",
         label="Show initiatives under",
     )
+
+
+SUGGESTION_FORM_SALT = "initiatives.suggestion-form"
+
+
+def fill_time_token(moment: float | None = None) -> str:
+    """A signed note of when the form was shown, to spot forms sent too fast."""
+    return signing.dumps(
+        time.time() if moment is None else moment, salt=SUGGESTION_FORM_SALT
+    )
+
+
+class WebAddressFormField(forms.URLField):
+    """http and https addresses only; one message for any other."""
+
+    default_validators = [web_address_validator]
+    default_error_messages = {"invalid": web_address_validator.message}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class SuggestionForm(forms.Form):
+    """An initiative suggested by a PCC office or a practitioner.
+
+    Two quiet checks keep robots out without a third-party CAPTCHA: a field
+    people never see (robots fill it in), and a signed note of when the form
+    was shown (robots send it within a second or two).
+    """
+
+    title = forms.CharField(
+        max_length=200, help_text="The name the initiative goes by locally."
+    )
+    police_areas = forms.ModelMultipleChoiceField(
+        label="Police areas",
+        queryset=PoliceArea.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every police force area the work covers.",
+        error_messages={"required": "Choose at least one police area."},
+    )
+    summary = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or two plain sentences: what the initiative does, for whom.",
+    )
+    description = forms.CharField(
+        label="More detail (optional)",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="How it works, who runs it, any evaluation. Markdown is allowed.",
+    )
+    website = WebAddressFormField(
+        label="Web address (optional)", required=False, max_length=500
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes (optional)",
+        queryset=Theme.objects.in_order(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    submitter_name = forms.CharField(label="Your name", max_length=200)
+    submitter_email = forms.EmailField(
+        label="Your e-mail address",
+        help_text="Only for the library's curators, to ask about your suggestion.",
+    )
+    submitter_organisation = forms.CharField(
+        label="Your organisation (optional)", max_length=200, required=False
+    )
+    consent = forms.BooleanField(
+        label="I agree that the library keeps my name, e-mail address and "
+        "organisation to follow up this suggestion. They are never published.",
+        error_messages={"required": "Tick the box so that we may keep your details."},
+    )
+    # The trap: hidden from people (and from screen readers), filled by robots.
+    fax_number = forms.CharField(
+        label="Leave this empty", required=False, max_length=200
+    )
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args, min_seconds: float = 3, max_seconds: float = 86400, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.min_seconds = min_seconds
+        self.max_seconds = max_seconds
+        self.fields["fax_number"].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off"}
+        )
+        if not self.is_bound:
+            self.initial["started"] = fill_time_token()
+
+    @property
+    def is_trapped(self) -> bool:
+        """Whether a robot filled in the hidden field (call after is_valid)."""
+        return bool(self.cleaned_data.get("fax_number"))
+
+    def clean_started(self) -> float:
+        try:
+            shown_at = float(
+                signing.loads(
+                    self.cleaned_data["started"],
+                    salt=SUGGESTION_FORM_SALT,
+                    max_age=self.max_seconds,
+                )
+            )
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                "This form was open for too long. Please check your suggestion "
+                "and send it again."
+            ) from None
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                "Please send the suggestion from the form on this page."
+            ) from None
+        if time.time() - shown_at > self.max_seconds:
+            raise forms.ValidationError(
+                "This form was open for too long. Please check your suggestion "
+                "and send it again."
+            )
+        if time.time() - shown_at < self.min_seconds:
+            raise forms.ValidationError(
+                "That was sent very quickly. Please check your suggestion and "
+                "send it again."
+            )
+        return shown_at
+
+    def add_error(self, field, error):
+        # The timing check is about the whole form, not a field people see.
+        super().add_error(None if field == "started" else field, error)

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from initiatives.partial_dates import DatePrecision, format_partial_date
 from initiatives.validators import WebAddressField
@@ -93,6 +94,7 @@ class PoliceArea(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PoliceAreaQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -159,6 +161,8 @@ class GovernancePeriod(models.Model):
     )
     note = models.TextField(blank=True)
     source_url = WebAddressField("source", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["police_area", F("started_on").desc(nulls_last=True)]
@@ -239,6 +243,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -258,6 +264,8 @@ class TargetGroup(models.Model):
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -283,6 +291,10 @@ class TargetGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# How often a publisher re-checks that a published entry is still right.
+REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
@@ -330,6 +342,17 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
                 ),
             )
             .select_related("parent")
+        )
+
+    def review_due(self, now: datetime.datetime | None = None) -> Self:
+        """Published entries nobody has checked for 12 months or more.
+
+        An entry never reviewed counts from its first publication.
+        """
+        cutoff = (now or timezone.now()) - REVIEW_INTERVAL
+        return self.published().filter(
+            Q(last_reviewed_at__lt=cutoff)
+            | Q(last_reviewed_at__isnull=True, published_at__lt=cutoff)
         )
 
     def withdrawn_since(self, moment: datetime.datetime) -> Self:
@@ -488,9 +511,20 @@ class Initiative(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
+    # Derived search columns are left out: they follow from the rest.
+    history = HistoricalRecords(
+        m2m_fields=["police_areas", "themes", "target_groups"],
+        excluded_fields=["search_keywords", "search_vector"],
+    )
 
     class Meta:
         ordering = ["title", "pk"]
+        permissions = [
+            (
+                "publish_initiative",
+                "Can publish, withdraw and return published initiatives to draft",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["state", "title", "id"], name="initiative_state_title"
@@ -738,9 +772,16 @@ class Briefing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BriefingQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["publishers", "themes"])
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
+        permissions = [
+            (
+                "publish_briefing",
+                "Can publish, withdraw and return published briefings to draft",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],
@@ -919,3 +960,121 @@ class PartnerApiKey(models.Model):
 
     def secret_matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.secret_hash, self.hash_secret(secret))
+
+
+class StateChange(models.Model):
+    """One move of an initiative or a briefing between editorial states.
+
+    Written only by ``initiatives.services.transition``: who moved which entry
+    from which state to which, when, and why.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="state_changes",
+    )
+    briefing = models.ForeignKey(
+        Briefing,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="state_changes",
+    )
+    from_state = models.CharField(max_length=10, choices=EditorialState.choices)
+    to_state = models.CharField(max_length=10, choices=EditorialState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when a command made the change.",
+    )
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initiative__isnull=False, briefing__isnull=True)
+                | Q(initiative__isnull=True, briefing__isnull=False),
+                name="state_change_one_entry",
+                violation_error_message="A state change belongs to one initiative "
+                "or one briefing.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.entry}: {self.get_from_state_display()} to "
+            f"{self.get_to_state_display()}"
+        )
+
+    @property
+    def entry(self) -> "Initiative | Briefing | None":
+        return self.initiative or self.briefing
+
+
+class SuggestionQuerySet(models.QuerySet["Suggestion"]):
+    def new(self) -> Self:
+        return self.filter(status=Suggestion.Status.NEW)
+
+
+class Suggestion(models.Model):
+    """An initiative proposed from the field, waiting for a curator.
+
+    What was proposed is a draft initiative (origin "suggestion"), published
+    only by a publisher. The submitter's contact details are private: they
+    live only here, for curators to follow the suggestion up, and never reach
+    a public page, a feed, an export of initiatives or the API.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_HAND = "in-hand", "Being looked at"
+        DONE = "done", "Dealt with"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Public form"
+        PARTNER_API = "partner-api", "Partner API"
+
+    initiative = models.OneToOneField(
+        Initiative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestion",
+        help_text="The draft this suggestion created; empty if it was deleted.",
+    )
+    title = models.CharField(
+        max_length=200, help_text="The title as suggested, kept if the draft goes."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    source = models.CharField(
+        max_length=15, choices=Source.choices, default=Source.FORM, editable=False
+    )
+    submitter_name = models.CharField(max_length=200)
+    submitter_email = models.EmailField()
+    submitter_organisation = models.CharField(max_length=200, blank=True)
+    consent_given_at = models.DateTimeField(
+        editable=False,
+        help_text="When the submitter agreed that the library keeps these details "
+        "to follow the suggestion up.",
+    )
+    curator_note = models.TextField(blank=True, help_text="Private to curators.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.text import slugify
 
 from initiatives import seed_content
 from initiatives.models import (
@@ -25,6 +26,8 @@ from initiatives.models import (
     Organisation,
     PartnerApiKey,
     PoliceArea,
+    StateChange,
+    Suggestion,
     TargetGroup,
 )
 from initiatives.search import add_search_words, rebuild_search_words
@@ -51,37 +54,189 @@ def _share_content_version() -> None:
     cache.set(CONTENT_VERSION_CACHE_KEY, (row.number, row.changed_at), None)
 
 
-def publishing_problems(initiative: Initiative) -> list[str]:
-    """What stops an initiative from being published; empty when nothing does."""
+# The editorial workflow: every allowed move, and whether it needs the right
+# to publish ("initiatives.publish_initiative" or "publish_briefing"). The
+# others need only the right to change the entry. Any move not listed is
+# refused: a draft was never public, so it cannot be withdrawn, and a public
+# entry goes back to draft (or is withdrawn) before it is reviewed again.
+TRANSITIONS: dict[tuple[str, str], bool] = {
+    (EditorialState.DRAFT, EditorialState.IN_REVIEW): False,
+    (EditorialState.IN_REVIEW, EditorialState.DRAFT): False,
+    (EditorialState.DRAFT, EditorialState.PUBLISHED): True,
+    (EditorialState.IN_REVIEW, EditorialState.PUBLISHED): True,
+    (EditorialState.PUBLISHED, EditorialState.WITHDRAWN): True,
+    (EditorialState.PUBLISHED, EditorialState.DRAFT): True,
+    (EditorialState.WITHDRAWN, EditorialState.PUBLISHED): True,
+    (EditorialState.WITHDRAWN, EditorialState.DRAFT): True,
+}
+
+Entry = Initiative | Briefing
+
+
+def publish_permission(entry: Entry | type[Entry]) -> str:
+    """The permission that lets a user publish, withdraw and restore entries."""
+    return f"initiatives.publish_{entry._meta.model_name}"
+
+
+def change_permission(entry: Entry | type[Entry]) -> str:
+    return f"initiatives.change_{entry._meta.model_name}"
+
+
+def may_publish(user, entry: Entry | type[Entry]) -> bool:
+    return user.has_perm(publish_permission(entry))
+
+
+def allowed_transitions(entry: Entry, user) -> list[str]:
+    """The states this user may move the entry to, in workflow order."""
+    needed = {
+        to: publish_permission(entry) if needs_publish else change_permission(entry)
+        for (start, to), needs_publish in TRANSITIONS.items()
+        if start == entry.state
+    }
+    return [
+        state
+        for state in EditorialState.values
+        if state in needed and user.has_perm(needed[state])
+    ]
+
+
+def unique_slug(title: str, model: type[models.Model] = Initiative) -> str:
+    """A slug from the title that no row of the model uses yet."""
+    base = slugify(title)[:180].strip("-") or "initiative"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def publishing_problems(entry: Entry) -> list[str]:
+    """What stops an entry from being published; empty when nothing does."""
     problems = []
-    if not initiative.summary.strip():
+    if not entry.summary.strip():
         problems.append("Write a summary before publishing.")
-    if initiative.pk is None or not initiative.police_areas.exists():
+    if isinstance(entry, Initiative) and (
+        entry.pk is None or not entry.police_areas.exists()
+    ):
         problems.append("Choose at least one police area before publishing.")
     return problems
 
 
+def _label(state: str) -> str:
+    return EditorialState(state).label.lower()
+
+
 @transaction.atomic
-def publish_initiative(initiative: Initiative) -> None:
+def transition(entry: Entry, to_state: str, *, actor, reason: str = "") -> StateChange:
+    """Move an entry to another editorial state, the one way states change.
+
+    ``actor`` is the user asking; ``None`` means a management command acting
+    for the site itself. Refuses, with a message a curator can act on, a move
+    the workflow does not allow (ValidationError), one the actor has no right
+    to make (PermissionDenied), and publishing an incomplete entry.
+    """
+    model = type(entry)
+    # Lock the row and start from its stored state, not a stale copy.
+    from_state = (
+        model.objects.select_for_update()
+        .values_list("state", flat=True)
+        .get(pk=entry.pk)
+    )
+    entry.state = from_state
+    if from_state == to_state:
+        raise ValidationError(f"“{entry}” is already {_label(to_state)}.")
+    if (from_state, to_state) not in TRANSITIONS:
+        raise ValidationError(
+            f"“{entry}” cannot go from {_label(from_state)} to {_label(to_state)}."
+        )
+    needs_publish = TRANSITIONS[(from_state, to_state)]
+    needed = publish_permission(entry) if needs_publish else change_permission(entry)
+    if actor is not None and not actor.has_perm(needed):
+        raise PermissionDenied(
+            f"Only publishers may move “{entry}” from {_label(from_state)} "
+            f"to {_label(to_state)}."
+            if needs_publish
+            else f"You may not change “{entry}”."
+        )
+    if to_state == EditorialState.PUBLISHED:
+        problems = publishing_problems(entry)
+        if problems:
+            raise ValidationError(problems)
+
+    now = timezone.now()
+    entry.state = to_state
+    fields = ["state", "updated_at"]
+    if to_state == EditorialState.PUBLISHED and entry.published_at is None:
+        entry.published_at = now
+        fields.append("published_at")
+    if from_state == EditorialState.PUBLISHED:
+        # Mirrors learn of every departure from public view through this date.
+        entry.withdrawn_at = now
+        fields.append("withdrawn_at")
+    entry._history_user = actor  # read by django-simple-history
+    entry._change_reason = (
+        f"{EditorialState(from_state).label} to {EditorialState(to_state).label}"
+        + (f": {reason}" if reason else "")
+    )
+    entry.save(update_fields=fields)
+    if to_state == EditorialState.PUBLISHED and isinstance(entry, Initiative):
+        add_search_words(entry)
+    return StateChange.objects.create(
+        initiative=entry if isinstance(entry, Initiative) else None,
+        briefing=entry if isinstance(entry, Briefing) else None,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        reason=reason.strip(),
+        changed_at=now,
+    )
+
+
+def submit_for_review(entry: Entry, *, actor=None, reason: str = "") -> StateChange:
+    return transition(entry, EditorialState.IN_REVIEW, actor=actor, reason=reason)
+
+
+def return_to_draft(entry: Entry, *, actor=None, reason: str = "") -> StateChange:
+    return transition(entry, EditorialState.DRAFT, actor=actor, reason=reason)
+
+
+def publish_initiative(
+    initiative: Initiative, *, actor=None, reason: str = ""
+) -> StateChange:
     """Make an initiative public, stamping its first publication date."""
-    problems = publishing_problems(initiative)
-    if problems:
-        raise ValidationError(problems)
-    initiative.state = EditorialState.PUBLISHED
-    if initiative.published_at is None:
-        initiative.published_at = timezone.now()
-    initiative.save(update_fields=["state", "published_at", "updated_at"])
-    add_search_words(initiative)
+    return transition(initiative, EditorialState.PUBLISHED, actor=actor, reason=reason)
+
+
+def withdraw_initiative(
+    initiative: Initiative, *, actor=None, reason: str = ""
+) -> StateChange:
+    """Take an initiative out of public view; mirrors learn of it as a tombstone."""
+    return transition(initiative, EditorialState.WITHDRAWN, actor=actor, reason=reason)
+
+
+def publish_briefing(
+    briefing: Briefing, *, actor=None, reason: str = ""
+) -> StateChange:
+    """Make a briefing public, stamping its first publication date."""
+    return transition(briefing, EditorialState.PUBLISHED, actor=actor, reason=reason)
+
+
+def withdraw_briefing(
+    briefing: Briefing, *, actor=None, reason: str = ""
+) -> StateChange:
+    """Take a briefing out of public view."""
+    return transition(briefing, EditorialState.WITHDRAWN, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def withdraw_initiative(initiative: Initiative) -> None:
-    """Take an initiative out of public view; mirrors learn of it as a tombstone."""
-    if initiative.state == EditorialState.WITHDRAWN:
-        return
-    initiative.state = EditorialState.WITHDRAWN
-    initiative.withdrawn_at = timezone.now()
-    initiative.save(update_fields=["state", "withdrawn_at", "updated_at"])
+def mark_reviewed(initiative: Initiative, *, actor=None) -> None:
+    """Record that a publisher has checked the entry is still right, today."""
+    if actor is not None and not may_publish(actor, initiative):
+        raise PermissionDenied("Only publishers may mark an entry as reviewed.")
+    initiative.last_reviewed_at = timezone.now()
+    initiative._history_user = actor
+    initiative._change_reason = "Reviewed"
+    initiative.save(update_fields=["last_reviewed_at", "updated_at"])
 
 
 def refresh_search_keywords(initiative_ids: Iterable[int]) -> int:
@@ -250,8 +405,6 @@ def load_seed_content() -> SeedReport:
             "number": spec["number"],
             "published_on": spec["published_on"],
             "summary": spec["summary"],
-            "state": EditorialState.PUBLISHED,
-            "published_at": timezone.now(),
         },
     )
     if created:
@@ -266,6 +419,7 @@ def load_seed_content() -> SeedReport:
             BriefingMention(briefing=briefing, initiative=initiative, order=order)
             for order, initiative in enumerate(initiatives.values(), start=1)
         )
+        publish_briefing(briefing)
 
     if report.created:
         rebuild_search_words()
@@ -273,24 +427,60 @@ def load_seed_content() -> SeedReport:
 
 
 @transaction.atomic
-def publish_briefing(briefing: Briefing) -> None:
-    """Make a briefing public, stamping its first publication date."""
-    if not briefing.summary.strip():
-        raise ValidationError("Write a summary before publishing.")
-    briefing.state = EditorialState.PUBLISHED
-    if briefing.published_at is None:
-        briefing.published_at = timezone.now()
-    briefing.save(update_fields=["state", "published_at", "updated_at"])
+def submit_suggestion(
+    *,
+    title: str,
+    police_areas: Iterable[PoliceArea],
+    summary: str,
+    submitter_name: str,
+    submitter_email: str,
+    consent: bool,
+    description: str = "",
+    website: str = "",
+    themes: Iterable[Theme] = (),
+    submitter_organisation: str = "",
+    source: str = Suggestion.Source.FORM,
+) -> Suggestion:
+    """Record an initiative suggested from the field as a draft for curators.
 
-
-@transaction.atomic
-def withdraw_briefing(briefing: Briefing) -> None:
-    """Take a briefing out of public view."""
-    if briefing.state == EditorialState.WITHDRAWN:
-        return
-    briefing.state = EditorialState.WITHDRAWN
-    briefing.withdrawn_at = timezone.now()
-    briefing.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    Shared by the public form and the partner API. The submitter must have
+    agreed to their details being kept; those details stay on the Suggestion,
+    private, and never on the initiative. Raises ValidationError naming the
+    field when the input is not acceptable.
+    """
+    if not consent:
+        raise ValidationError(
+            {"consent": "The submitter must agree that their details are kept."}
+        )
+    areas = list(police_areas)
+    if not areas:
+        raise ValidationError({"police_areas": "Choose at least one police area."})
+    initiative = Initiative(
+        title=title.strip(),
+        summary=summary.strip(),
+        description=description.strip(),
+        website=website.strip(),
+        state=EditorialState.DRAFT,
+        origin=Initiative.Origin.SUGGESTION,
+    )
+    initiative.slug = unique_slug(initiative.title) if initiative.title else ""
+    initiative.full_clean(exclude=None if initiative.title else ["slug"])
+    initiative._change_reason = "Suggested from the field"
+    initiative.save()
+    initiative.police_areas.set(areas)
+    initiative.themes.set(list(themes))
+    suggestion = Suggestion(
+        initiative=initiative,
+        title=initiative.title,
+        source=source,
+        submitter_name=submitter_name.strip(),
+        submitter_email=submitter_email.strip(),
+        submitter_organisation=submitter_organisation.strip(),
+        consent_given_at=timezone.now(),
+    )
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion
 
 
 def issue_api_key(key: PartnerApiKey) -> str:

@@ -37,6 +37,8 @@ urlpatterns = [
         views.BriefingDetailView.as_view(),
         name="briefing-detail",
     ),
+    path("suggest/", views.SuggestView.as_view(), name="suggest"),
+    path("suggest/thanks/", views.SuggestThanksView.as_view(), name="suggest-thanks"),
     path(
         "organisations/",
         views.OrganisationListView.as_view(),

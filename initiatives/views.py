@@ -6,10 +6,13 @@ as a 500; an unknown slug is a 404.
 """
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.http import (
@@ -22,7 +25,7 @@ from django.http import (
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from initiatives.exports import (
     EXPORT_HEADER,
@@ -31,7 +34,7 @@ from initiatives.exports import (
     with_export_relations,
 )
 from initiatives.filters import InitiativeFilterSet
-from initiatives.forms import MapThemeForm
+from initiatives.forms import MapThemeForm, SuggestionForm
 from initiatives.metadata import (
     briefing_citation,
     briefing_json_ld,
@@ -66,6 +69,7 @@ from initiatives.selectors import (
     recently_updated_initiatives,
     themes_with_counts,
 )
+from initiatives.services import submit_suggestion
 from themes.models import Theme
 
 HOME_LIST_LENGTH = 5
@@ -379,3 +383,73 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def _rate_key(request) -> str:
+    # Only a hash of the address is kept, and only for the rate window.
+    address = request.META.get("REMOTE_ADDR", "")
+    return "suggest-rate:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _suggestions_sent(request) -> int:
+    return cache.get(_rate_key(request), 0)
+
+
+def _count_suggestion(request) -> None:
+    key = _rate_key(request)
+    if not cache.add(key, 1, timeout=settings.SUGGESTION_RATE_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.add(key, 1, timeout=settings.SUGGESTION_RATE_WINDOW)
+
+
+class SuggestView(FormView):
+    """The public form through which the field suggests an initiative.
+
+    Limited per address (SUGGESTION_RATE_LIMIT an hour, through the shared
+    cache); a robot that fills the hidden field is thanked and ignored.
+    """
+
+    template_name = "initiatives/suggestion_form.html"
+    form_class = SuggestionForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "min_seconds": settings.SUGGESTION_MIN_SECONDS,
+        }
+
+    def post(self, request, *args, **kwargs):
+        if _suggestions_sent(request) >= settings.SUGGESTION_RATE_LIMIT:
+            form = SuggestionForm(min_seconds=settings.SUGGESTION_MIN_SECONDS)
+            context = self.get_context_data(form=form, rate_limited=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not form.is_trapped:
+            data = form.cleaned_data
+            try:
+                submit_suggestion(
+                    title=data["title"],
+                    police_areas=data["police_areas"],
+                    summary=data["summary"],
+                    description=data["description"],
+                    website=data["website"],
+                    themes=data["themes"],
+                    submitter_name=data["submitter_name"],
+                    submitter_email=data["submitter_email"],
+                    submitter_organisation=data["submitter_organisation"],
+                    consent=data["consent"],
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+                return self.form_invalid(form)
+        _count_suggestion(self.request)
+        return redirect("initiatives:suggest-thanks")
+
+
+class SuggestThanksView(TemplateView):
+    template_name = "initiatives/suggestion_thanks.html"

@@ -50,6 +50,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_url_path(name: str, default: str) -> str:
+    """A relative URL path such as 'admin/': segments each ending with '/'."""
+    value = env_str(name) or default
+    if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a path such as 'admin/' or 'curation-7x2k/': "
+            f"letters, digits, '-' and '_', ending with '/', not {value!r}."
+        )
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -81,6 +92,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
+    "import_export",
+    "axes",
     "themes",
     "initiatives",
 ]
@@ -97,6 +111,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "practice_library.urls"
@@ -317,3 +334,38 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "X-Total-
 # Where visitors report accessibility problems (shown on /accessibility/);
 # when unset, the statement asks them to contact the team running the site.
 LIBRARY_CONTACT_EMAIL = env_str("LIBRARY_CONTACT_EMAIL")
+
+# --- Curation ---
+# Importing needs the right to add, exporting the right to view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# A cell starting "=", "+", "-" or "@" is exported as text, never run as a
+# formula by the spreadsheet that opens the file.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Suggestions from the field: at most this many from one address an hour,
+# and a form sent faster than SUGGESTION_MIN_SECONDS after it was shown is
+# taken for a robot's.
+SUGGESTION_RATE_LIMIT = env_int("SUGGESTION_RATE_LIMIT", 5)
+SUGGESTION_RATE_WINDOW = 60 * 60
+SUGGESTION_MIN_SECONDS = 3
+
+# Admin security. The admin lives at DJANGO_ADMIN_URL (default "admin/"); an
+# address that is not guessable keeps most password-guessing robots away.
+ADMIN_URL = env_url_path("DJANGO_ADMIN_URL", "admin/")
+# django-axes locks a user name out from an address after repeated failed
+# sign-ins, for AXES_COOLOFF_TIME hours; a site administrator can unlock it
+# earlier in the admin ("Access attempts") or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_ADMIN_LOGIN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Sessions end when the browser closes, and after 8 hours in any case.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,6 +1,7 @@
 """Root URLs: public pages, the API (its page, docs, schema and v1), the admin,
 and what crawlers read."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import URLPattern, URLResolver, include, path
@@ -34,7 +35,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include((api_urlpatterns, "api"))),
     path("themes/", include("themes.urls")),
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),

@@ -96,6 +96,13 @@ def _fast_and_plain_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_login_lockout(settings):
+    # django-axes needs the request to authenticate, which Client.login()
+    # does not pass; tests of the lockout itself switch it back on.
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 

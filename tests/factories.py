@@ -1,9 +1,12 @@
 """Small typed builders for test data: predictable defaults, keyword overrides."""
 
+import importlib
 import itertools
+import pkgutil
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
@@ -130,6 +133,49 @@ def make_user(*, groups: Iterable[str] = (), permissions: Iterable[str] = (), **
     return user
 
 
-def make_curator(**fields: Any) -> User:
+# The migrations that make the curation roles, by the end of their names (the
+# numbers may change) and the function each runs.
+ROLE_MIGRATIONS = [
+    ("_editors_and_publishers", "create_roles"),
+    ("_suggestion_permissions", "grant"),
+]
+
+
+def ensure_roles() -> None:
+    """Make the editors' and publishers' groups as their migrations do.
+
+    A transactional test (browser tests) empties every table when it ends,
+    groups made by data migrations included; this puts them back.
+    """
+    if Group.objects.filter(name="publishers").exists():
+        return
+    for suffix, function in ROLE_MIGRATIONS:
+        getattr(migration_module(suffix), function)(apps, None)
+
+
+def migration_module(suffix: str):
+    """The initiatives migration whose name ends with ``suffix``."""
+    import initiatives.migrations
+
+    names = [m.name for m in pkgutil.iter_modules(initiatives.migrations.__path__)]
+    (name,) = [n for n in names if n.endswith(suffix)]
+    return importlib.import_module(f"initiatives.migrations.{name}")
+
+
+def make_editor(**fields: Any) -> User:
+    """Staff in the editors' group: drafts and review, never publishing."""
+    ensure_roles()
     fields.setdefault("is_staff", True)
-    return make_user(groups=["curators"], **fields)
+    return make_user(groups=["editors"], **fields)
+
+
+def make_publisher(**fields: Any) -> User:
+    """Staff in the publishers' group: every editor's right, and publishing."""
+    ensure_roles()
+    fields.setdefault("is_staff", True)
+    return make_user(groups=["publishers"], **fields)
+
+
+def make_curator(**fields: Any) -> User:
+    """A curator with every curation right: a publisher."""
+    return make_publisher(**fields)

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
+from initiatives.admin import SpreadsheetExportMixin
+from initiatives.history import RestorableHistoryAdmin
 from initiatives.models import EditorialState
 from themes.models import Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
     list_display = ["name", "slug", "order", "published_initiatives"]
     list_editable = ["order"]
     search_fields = ["name", "slug", "description"]

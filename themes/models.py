@@ -2,6 +2,7 @@ from typing import Self
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class ThemeQuerySet(models.QuerySet["Theme"]):
@@ -32,6 +33,7 @@ class Theme(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ThemeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]

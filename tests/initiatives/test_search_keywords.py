@@ -70,6 +70,7 @@ def test_saving_a_theme_without_renaming_it_touches_no_initiative(
     make_initiative(themes=[theme])
     theme.description = "New words."
 
-    # 1: read the old name, 2: update the theme, 3: bump the content version.
-    with django_assert_num_queries(3):
+    # 1: read the old name, 2: update the theme, 3: bump the content version,
+    # 4: record the theme's new version in its history.
+    with django_assert_num_queries(4):
         theme.save()

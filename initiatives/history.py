@@ -1,0 +1,63 @@
+"""Every version of curated content, viewable and restorable in the admin.
+
+django-simple-history keeps a row per save (and per change to tracked
+many-to-many links) with who and when; its admin shows them with a readable
+diff. This admin adds what a library needs on top:
+
+- restoring a version needs the right to change the entry *as it is now*
+  (django-simple-history only checks the right to view history on POST), so an
+  editor cannot restore over a published entry;
+- a restored version brings back its areas, themes and target groups too, not
+  only its own columns;
+- the restored save says which version it restored, in the change reason.
+
+Editorial fields (state, publication dates, slug once published) are never
+restored: ``EditorialAdminMixin.save_model`` keeps them from the stored row.
+"""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
+
+
+class RestorableHistoryAdmin(SimpleHistoryAdmin):
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        request._restoring_version = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        version_id = getattr(request, "_restoring_version", None)
+        if version_id is None:
+            return form_class
+        record = self.model.history.get(history_id=version_id)
+        links = {
+            field.name: [
+                getattr(row, f"{get_m2m_reverse_field_name(field)}_id")
+                for row in getattr(record, field.name).all()
+            ]
+            for field in record._history_m2m_fields
+        }
+
+        class VersionForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                for name, ids in links.items():
+                    if name in self.fields:
+                        self.initial[name] = ids
+
+        return VersionForm
+
+    def save_model(self, request, obj, form, change):
+        version_id = getattr(request, "_restoring_version", None)
+        if version_id is not None:
+            record = self.model.history.get(history_id=version_id)
+            obj._change_reason = (
+                f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
+            )
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,13 @@
+"""Template tags for the curators' admin pages."""
+
+from django import template
+
+from initiatives.models import Suggestion
+
+register = template.Library()
+
+
+@register.simple_tag
+def new_suggestion_count() -> int:
+    """How many suggestions from the field nobody has looked at yet."""
+    return Suggestion.objects.new().count()

@@ -1,0 +1,136 @@
+"""The admin's own defences: login lockout, its address, sessions, CSRF."""
+
+import datetime
+import importlib
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.urls import clear_url_caches, reverse
+from django.utils import timezone
+
+from initiatives.models import EditorialState, Initiative
+from practice_library.settings import env_url_path
+from tests.factories import make_initiative, make_publisher
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client, username, password):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        REMOTE_ADDR="192.0.2.10",
+    )
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    make_publisher(username="pat")
+    make_publisher(username="sam")
+
+    for _ in range(2):
+        assert _sign_in(client, "pat", "wrong password").status_code == 200
+    locked = _sign_in(client, "pat", "wrong password")
+    still_locked = _sign_in(client, "pat", "correct horse battery")
+
+    assert locked.status_code == 429
+    assert "Signing in is locked for a while" in locked.content.decode()
+    assert "3 failed attempts" in locked.content.decode()
+    assert still_locked.status_code == 429  # even the right password
+    # Another user at the same address is not punished for it.
+    assert _sign_in(client, "sam", "correct horse battery").status_code == 302
+
+
+def test_a_successful_login_resets_the_count(client, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    make_publisher(username="pat")
+
+    for _ in range(2):
+        _sign_in(client, "pat", "wrong password")
+    assert _sign_in(client, "pat", "correct horse battery").status_code == 302
+    client.logout()
+    for _ in range(2):
+        assert _sign_in(client, "pat", "wrong password").status_code == 200
+
+
+def test_sessions_end_with_the_browser_and_after_eight_hours(client, settings):
+    settings.AXES_ENABLED = True
+    make_publisher(username="pat")
+
+    response = _sign_in(client, "pat", "correct horse battery")
+
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]  # a browser-session cookie
+    assert cookie["httponly"]
+    expires = Session.objects.get().expire_date
+    eight_hours = timezone.now() + datetime.timedelta(hours=8)
+    assert abs((expires - eight_hours).total_seconds()) < 60
+
+
+def test_admin_posts_without_the_csrf_token_are_refused():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_publisher())
+    draft = make_initiative(state=EditorialState.DRAFT)
+    state_url = reverse("admin:initiatives_initiative_state", args=[draft.pk])
+
+    refused = client.post(state_url, {"to_state": EditorialState.PUBLISHED})
+    bulk = client.post(
+        reverse("admin:initiatives_initiative_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+
+    assert refused.status_code == 403
+    assert bulk.status_code == 403
+    draft.refresh_from_db()
+    assert draft.state == EditorialState.DRAFT
+
+    # The page's own form carries the token, and then the move goes through.
+    page = client.get(reverse("admin:initiatives_initiative_change", args=[draft.pk]))
+    token = page.context["csrf_token"]
+    client.post(
+        state_url,
+        {"to_state": EditorialState.PUBLISHED, "csrfmiddlewaretoken": str(token)},
+    )
+    assert Initiative.objects.get(pk=draft.pk).state == EditorialState.PUBLISHED
+
+
+@pytest.fixture
+def admin_at_a_secret_address(settings):
+    import practice_library.urls
+
+    settings.ADMIN_URL = "curation-7x2k/"
+    clear_url_caches()
+    importlib.reload(practice_library.urls)
+    yield
+    settings.ADMIN_URL = "admin/"
+    clear_url_caches()
+    importlib.reload(practice_library.urls)
+
+
+@pytest.mark.usefixtures("admin_at_a_secret_address")
+def test_the_admin_address_comes_from_the_environment(client):
+    client.force_login(make_publisher())
+
+    assert reverse("admin:index") == "/curation-7x2k/"
+    assert client.get("/curation-7x2k/").status_code == 200
+    assert client.get("/admin/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", "admin/"), ("curation-7x2k/", "curation-7x2k/"), ("a/b/", "a/b/")],
+)
+def test_the_admin_address_setting(monkeypatch, value, expected):
+    monkeypatch.setenv("DJANGO_ADMIN_URL", value)
+    assert env_url_path("DJANGO_ADMIN_URL", "admin/") == expected
+
+
+@pytest.mark.parametrize("value", ["/admin/", "admin", "ad min/", "../admin/", "a//"])
+def test_a_bad_admin_address_stops_the_site(monkeypatch, value):
+    monkeypatch.setenv("DJANGO_ADMIN_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMIN_URL must be a path"):
+        env_url_path("DJANGO_ADMIN_URL", "admin/")
