@@ -1,8 +1,10 @@
 """Writes that do more than save one form: publishing, withdrawing, search upkeep."""
 
 import secrets
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -34,6 +36,27 @@ from initiatives.search import add_search_words, rebuild_search_words
 from initiatives.selectors import CONTENT_VERSION_CACHE_KEY
 from themes.models import Theme
 
+_batch = threading.local()
+
+
+@contextmanager
+def one_content_change() -> Iterator[None]:
+    """Bump the content version once for a batch of writes, not once a row.
+
+    Inside the block, writes only note that a bump is due; it happens when the
+    outermost block ends (even by an exception: an extra bump costs nothing,
+    a missing one would leave stale answers).
+    """
+    depth = getattr(_batch, "depth", 0)
+    _batch.depth = depth + 1
+    try:
+        yield
+    finally:
+        _batch.depth = depth
+        if depth == 0 and getattr(_batch, "pending", False):
+            _batch.pending = False
+            bump_content_version()
+
 
 def bump_content_version() -> None:
     """Record that public content may have changed, for every process at once.
@@ -41,6 +64,9 @@ def bump_content_version() -> None:
     One UPDATE in the caller's transaction; once it commits, the shared cache
     gets the new version, so validators and cached results turn stale at once.
     """
+    if getattr(_batch, "depth", 0):
+        _batch.pending = True
+        return
     updated = ContentVersion.objects.filter(pk=1).update(
         number=F("number") + 1, changed_at=Now()
     )
@@ -275,6 +301,7 @@ class SeedReport:
 
 
 @transaction.atomic
+@one_content_change()
 def load_seed_content() -> SeedReport:
     """Load the curated starting content; rows already present are left alone.
 

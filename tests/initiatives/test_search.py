@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from initiatives.filters import InitiativeFilterSet
 from initiatives.models import Initiative
@@ -15,13 +14,8 @@ def _search(text: str) -> tuple[list[str], InitiativeFilterSet]:
     return [initiative.slug for initiative in filterset.qs], filterset
 
 
-@pytest.fixture
-def seed_content():
-    call_command("load_seed_content")
-
-
 @pytest.mark.postgresql
-@pytest.mark.usefixtures("seed_content")
+@pytest.mark.usefixtures("seeded_library")
 class TestRelevanceOnSeedContent:
     def test_mental_health_ranks_the_essex_hub_first(self):
         slugs, _ = _search("mental health")

@@ -48,41 +48,38 @@ def test_seed_is_idempotent(capsys):
     assert "nothing changed" in capsys.readouterr().out
 
 
-def test_seed_governance_reflects_todays_arrangements():
-    call_command("load_seed_content")
-    areas = {area.slug: area for area in PoliceArea.objects.with_governance()}
+@pytest.mark.usefixtures("seeded_library")
+class TestSeedContent:
+    def test_governance_reflects_todays_arrangements(self):
+        areas = {area.slug: area for area in PoliceArea.objects.with_governance()}
 
-    assert areas["metropolitan"].current_governance.kind == GovernanceKind.MAYOR
-    assert areas["essex"].current_governance.kind == GovernanceKind.PFCC
-    assert (
-        areas["city-of-london"].current_governance.kind
-        == GovernanceKind.POLICE_AUTHORITY
-    )
-    assert areas["lancashire"].current_governance.kind == GovernanceKind.PCC
-    assert all(area.current_governance is not None for area in areas.values())
+        assert areas["metropolitan"].current_governance.kind == GovernanceKind.MAYOR
+        assert areas["essex"].current_governance.kind == GovernanceKind.PFCC
+        assert (
+            areas["city-of-london"].current_governance.kind
+            == GovernanceKind.POLICE_AUTHORITY
+        )
+        assert areas["lancashire"].current_governance.kind == GovernanceKind.PCC
+        assert all(area.current_governance is not None for area in areas.values())
 
+    def test_briefing_features_its_seven_initiatives_all_published(self):
+        briefing = Briefing.objects.get()
 
-def test_seed_briefing_features_its_seven_initiatives_all_published():
-    call_command("load_seed_content")
-    briefing = Briefing.objects.get()
+        assert briefing.published_on.isoformat() == "2015-12-17"
+        assert briefing.number == 4
+        assert briefing.initiatives.published().count() == 7
+        assert briefing.key_findings.filter(text__contains="20% and 40%").exists()
+        assert set(briefing.publishers.values_list("slug", flat=True)) == {
+            "revolving-doors-agency",
+            "transition-to-adulthood-alliance",
+        }
 
-    assert briefing.published_on.isoformat() == "2015-12-17"
-    assert briefing.number == 4
-    assert briefing.initiatives.published().count() == 7
-    assert briefing.key_findings.filter(text__contains="20% and 40%").exists()
-    assert set(briefing.publishers.values_list("slug", flat=True)) == {
-        "revolving-doors-agency",
-        "transition-to-adulthood-alliance",
-    }
+    def test_invents_no_dates_budgets_or_outcomes(self):
+        initiatives = Initiative.objects.all()
 
-
-def test_seed_invents_no_dates_budgets_or_outcomes():
-    call_command("load_seed_content")
-    initiatives = Initiative.objects.all()
-
-    assert not initiatives.filter(start_date__isnull=False).exists()
-    assert not initiatives.exclude(evidence_outcome="").exists()
-    assert not initiatives.filter(funding__isnull=False).exists()
-    assert Initiative.objects.get(
-        slug="lancashire-early-action-response-team"
-    ).parent.slug == ("public-services-lancashire")
+        assert not initiatives.filter(start_date__isnull=False).exists()
+        assert not initiatives.exclude(evidence_outcome="").exists()
+        assert not initiatives.filter(funding__isnull=False).exists()
+        assert Initiative.objects.get(
+            slug="lancashire-early-action-response-team"
+        ).parent.slug == ("public-services-lancashire")
