@@ -1,0 +1,194 @@
+"""Throwaway services and the app under gunicorn, for the benchmark and drills.
+
+``Services`` starts a PostgreSQL cluster and a Redis server of its own on free
+ports (run as root: the cluster runs as the ``postgres`` user) and removes
+them afterwards, so nothing else on the machine is disturbed and their
+settings are known. ``App`` runs the library under gunicorn with production
+settings against them.
+"""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PGBIN = Path("/usr/lib/postgresql/15/bin")
+AS_POSTGRES = ["runuser", "-u", "postgres", "--"]
+RESULTS = ROOT / "bench" / "results"
+
+# PostgreSQL as a managed service would be sized on this 24 GiB machine;
+# durability settings stay at their safe defaults.
+POSTGRESQL_SETTINGS = {
+    "shared_buffers": "1GB",
+    "effective_cache_size": "4GB",
+    "work_mem": "16MB",
+    "maintenance_work_mem": "512MB",
+    "max_connections": "100",
+    "jit": "off",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, check=True, **kwargs)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Services(contextlib.ExitStack):
+    """A PostgreSQL cluster and a Redis server that last as long as the block."""
+
+    def __enter__(self) -> "Services":
+        super().__enter__()
+        self.scratch = Path(tempfile.mkdtemp(prefix="practice-library-"))
+        self.callback(shutil.rmtree, self.scratch, ignore_errors=True)
+        shutil.chown(self.scratch, "postgres", "postgres")
+        self.pg_port, self.redis_port = free_port(), free_port()
+        self.pgdata = self.scratch / "pgdata"
+        run(
+            [*AS_POSTGRES, str(PGBIN / "initdb"), "-D", str(self.pgdata),
+             "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.start_postgresql()
+        self.callback(self.stop_postgresql)
+        run([str(PGBIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port),
+             "-U", "postgres", "library"])  # fmt: skip
+        self.start_redis()
+        self.callback(self.stop_redis)
+        return self
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/library",
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+        }
+
+    def start_postgresql(self) -> None:
+        options = " ".join(f"-c {k}={v}" for k, v in POSTGRESQL_SETTINGS.items())
+        run(
+            [*AS_POSTGRES, str(PGBIN / "pg_ctl"), "-D", str(self.pgdata), "-w",
+             "-l", str(self.scratch / "postgresql.log"),
+             "-o", f"-c listen_addresses=127.0.0.1 -p {self.pg_port} "
+                   f"-k {self.scratch} {options}",
+             "start"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def stop_postgresql(self) -> None:
+        subprocess.run(
+            [*AS_POSTGRES, str(PGBIN / "pg_ctl"), "-D", str(self.pgdata),
+             "-m", "fast", "-w", "stop"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def start_redis(self) -> None:
+        self.redis = subprocess.Popen(
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def stop_redis(self) -> None:
+        stop(self.redis)
+
+
+class App:
+    """The library under gunicorn, with production settings."""
+
+    def __init__(self, environment: dict[str, str], port: int, workers: int):
+        self.environment = environment
+        self.port = port
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "App":
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.log = open(RESULTS / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [GUNICORN, "practice_library.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--worker-class", "sync",
+             "--timeout", "60", "--graceful-timeout", "10"],
+            cwd=ROOT, env=self.environment, stdout=self.log, stderr=self.log,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if fetch(self.base + "/healthz")[0] == 200:
+                    return self
+            time.sleep(0.5)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process:
+            stop(self.process)
+        self.log.close()
+
+    def worker_peak_memory_mb(self) -> list[float]:
+        """VmHWM (peak resident memory) of each worker process."""
+        assert self.process
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        peaks = []
+        for pid in children.read_text().split():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return peaks
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(
+        url, headers={"X-Forwarded-Proto": "https", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def manage(environment: dict[str, str], *arguments: str) -> str:
+    result = run(
+        [PYTHON, "manage.py", *arguments],
+        cwd=ROOT, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+def psql(database_url: str, sql: str) -> list[list[str]]:
+    result = run(
+        ["psql", database_url, "-X", "-A", "-t", "-F", "\t", "-c", sql],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return [line.split("\t") for line in result.stdout.splitlines() if line]
