@@ -8,7 +8,6 @@ settings against them.
 """
 
 import contextlib
-import os
 import shutil
 import socket
 import subprocess
