@@ -1,4 +1,5 @@
-"""The read-only REST API for partners: viewsets over the public selectors.
+"""The REST API for partners: read-only viewsets over the public selectors,
+and the one write, partners' suggestions.
 
 Every endpoint starts from a selector in ``initiatives.selectors``, so what
 the public may see is decided there, once. Initiatives are filtered by the
@@ -26,6 +27,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
@@ -34,12 +36,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, routers, serializers, status, viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from initiatives.authentication import parse_rate
+from initiatives.authentication import PartnerSuggestionRateThrottle, parse_rate
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
 from initiatives.facets import facet_counts
 from initiatives.filters import (
@@ -55,11 +58,13 @@ from initiatives.http import (
     content_validators,
     set_validators,
 )
-from initiatives.models import Briefing, Initiative
+from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
 from initiatives.openapi import (
+    ERRORS,
     FACETS,
     FORMAT,
     INITIATIVE_PAGE_EXAMPLE,
+    JSON,
     PAGING,
     UPDATED_SINCE_DESCRIPTION,
     UPDATED_SINCE_SCHEMA,
@@ -88,10 +93,13 @@ from initiatives.serializers import (
     InitiativeSerializer,
     OrganisationSerializer,
     PoliceAreaSerializer,
+    SuggestionReceiptSerializer,
+    SuggestionSubmissionSerializer,
     TargetGroupSerializer,
     TombstoneSerializer,
     page_of,
 )
+from initiatives.services import submit_suggestion
 from practice_library.renderers import CSVRenderer, Table
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
@@ -596,6 +604,56 @@ class TargetGroupViewSet(PublicReadOnlyViewSet):
         return public_target_groups()
 
 
+class IsPartner(BasePermission):
+    """Only a request carrying a current partner key."""
+
+    message = "Suggesting needs a partner API key: send 'Authorization: Api-Key <key>'."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, PartnerApiKey)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Suggest an initiative (partners with a key)",
+        description="The suggestion becomes a draft that curators review; it is "
+        "never published without a publisher. The submitter's name and e-mail "
+        "address are kept privately to follow it up and are never published. "
+        "Suggestions count against the key's own rate as well as its request rate.",
+        request=SuggestionSubmissionSerializer,
+        responses={
+            201: SuggestionReceiptSerializer,
+            400: ERRORS[(400, JSON)],
+            401: ERRORS[(401, JSON)],
+            429: ERRORS[(429, JSON)],
+        },
+    )
+)
+class SuggestionViewSet(viewsets.GenericViewSet):
+    """Partners suggest initiatives here; each becomes a draft for curators."""
+
+    serializer_class = SuggestionSubmissionSerializer
+    permission_classes = [IsPartner]
+    throttle_classes = [
+        *api_settings.DEFAULT_THROTTLE_CLASSES,
+        PartnerSuggestionRateThrottle,
+    ]
+
+    def create(self, request, *args, **kwargs):
+        submission = self.get_serializer(data=request.data)
+        submission.is_valid(raise_exception=True)
+        try:
+            suggestion = submit_suggestion(
+                **submission.validated_data,
+                source=Suggestion.Source.PARTNER_API,
+                api_key=request.auth,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(error.message_dict) from None
+        receipt = SuggestionReceiptSerializer(suggestion, context={"request": request})
+        return Response(receipt.data, status=201)
+
+
 class ApiRootView(ConditionalContentMixin, routers.APIRootView):
     """The library's API, version 1. See /api/ for how to use it."""
 
@@ -624,6 +682,7 @@ class ApiIndexView(TemplateView):
         context |= {
             "anonymous_rate": _in_words(str(rates["anonymous"])),
             "partner_rate": _in_words(str(rates["partner"])),
+            "suggestion_rate": _in_words(str(rates["partner-suggestions"])),
             "page_size": PAGE_SIZE,
             "max_page_size": MAX_PAGE_SIZE,
             "facets": InitiativeFilterSet.FACETS,

@@ -1,9 +1,10 @@
 """Who is calling the API, and how often they may: partner keys and rate limits.
 
 A partner sends its key as ``Authorization: Api-Key <key>`` (or in an
-``X-Api-Key`` header). A key only lifts the rate limit: the API is read-only
-and public, and a key grants nothing in the admin. A missing key means an
-anonymous client; a wrong or revoked key is refused with 401, at once.
+``X-Api-Key`` header). A key lifts the rate limit and lets a partner suggest
+initiatives; reading needs no key, and a key grants nothing in the admin. A
+missing key means an anonymous client; a wrong or revoked key is refused with
+401, at once.
 
 Rate limits count requests in fixed windows in Django's ``default`` cache,
 with an atomic increment, so that every app process sharing the cache (Redis
@@ -158,3 +159,9 @@ class PartnerRateThrottle(FixedWindowRateThrottle):
 
     def client(self, request: Request) -> str:
         return str(request.auth.pk)
+
+
+class PartnerSuggestionRateThrottle(PartnerRateThrottle):
+    """How many suggestions one partner key may send, beside its request rate."""
+
+    scope = "partner-suggestions"

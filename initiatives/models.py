@@ -1059,6 +1059,16 @@ class Suggestion(models.Model):
     source = models.CharField(
         max_length=15, choices=Source.choices, default=Source.FORM, editable=False
     )
+    api_key = models.ForeignKey(
+        "PartnerApiKey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="suggestions",
+        verbose_name="partner API key",
+        help_text="The partner key that sent it, for suggestions made through the API.",
+    )
     submitter_name = models.CharField(max_length=200)
     submitter_email = models.EmailField()
     submitter_organisation = models.CharField(max_length=200, blank=True)

@@ -26,11 +26,13 @@ from initiatives.models import (
     OrganisationKind,
     PoliceArea,
     Region,
+    Suggestion,
     TargetGroup,
     ToolkitLink,
 )
 from initiatives.partial_dates import partial_date_iso
 from initiatives.search import highlighted
+from initiatives.validators import web_address_validator
 from practice_library.serializer_fields import (
     ApiUrlField,
     InitiativesUrlField,
@@ -38,6 +40,7 @@ from practice_library.serializer_fields import (
     RelatedApiUrlField,
     UtcDateTimeField,
 )
+from themes.models import Theme
 from themes.serializers import ThemeSummarySerializer
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -631,3 +634,66 @@ class BriefingPageSerializer(PageSerializer):
         help_text="Present on the first page when updated_since is given: every "
         "briefing that left public view since then.",
     )
+
+
+class SuggestionSubmissionSerializer(serializers.Serializer):
+    """An initiative suggested by a partner, to become a draft for curators.
+
+    The submitter's contact details are kept privately with the suggestion, to
+    follow it up; they are never published.
+    """
+
+    title = serializers.CharField(max_length=200)
+    police_areas = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=PoliceArea.objects.all(),
+        allow_empty=False,
+        help_text="data.police.uk force ids of every area the work covers.",
+    )
+    summary = serializers.CharField(
+        max_length=1000, help_text="One or two plain sentences."
+    )
+    description = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    website = serializers.URLField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[web_address_validator],
+    )
+    themes = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=Theme.objects.all(),
+        required=False,
+        default=list,
+    )
+    submitter_name = serializers.CharField(max_length=200)
+    submitter_email = serializers.EmailField()
+    submitter_organisation = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    consent = serializers.BooleanField(
+        help_text="Must be true: the submitter agrees that the library keeps "
+        "their name and e-mail address to follow the suggestion up."
+    )
+
+    def validate_consent(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(
+                "The submitter must agree that their details are kept."
+            )
+        return value
+
+
+class SuggestionReceiptSerializer(serializers.ModelSerializer):
+    """What a partner learns back: that the suggestion is with the curators."""
+
+    received_at = UtcDateTimeField(source="created_at")
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "title", "status", "received_at"]

@@ -467,6 +467,7 @@ def submit_suggestion(
     themes: Iterable[Theme] = (),
     submitter_organisation: str = "",
     source: str = Suggestion.Source.FORM,
+    api_key: PartnerApiKey | None = None,
 ) -> Suggestion:
     """Record an initiative suggested from the field as a draft for curators.
 
@@ -500,6 +501,7 @@ def submit_suggestion(
         initiative=initiative,
         title=initiative.title,
         source=source,
+        api_key=api_key,
         submitter_name=submitter_name.strip(),
         submitter_email=submitter_email.strip(),
         submitter_organisation=submitter_organisation.strip(),

@@ -268,6 +268,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env_rate("API_ANONYMOUS_RATE", "60/minute"),
         "partner": env_rate("API_PARTNER_RATE", "600/minute"),
+        "partner-suggestions": env_rate("API_PARTNER_SUGGESTION_RATE", "30/hour"),
     },
     # How many proxies in front of the app append the client's address to
     # X-Forwarded-For; 0 means the rate limit counts per REMOTE_ADDR.
@@ -287,10 +288,11 @@ PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "PCC early intervention practice library API",
     "DESCRIPTION": (
-        "Read-only access to the published entries of the library: initiatives, "
+        "Read access to the published entries of the library: initiatives, "
         "police force areas, themes, briefings, organisations and target groups. "
         "How to page, filter, use facets, sync with updated_since, cite the "
-        "library and the terms of use: see /api/."
+        "library and the terms of use: see /api/. Partners with a key may also "
+        "suggest initiatives, which curators review before anything is published."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

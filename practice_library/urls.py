@@ -21,6 +21,7 @@ router.register("themes", themes_api.ThemeViewSet, "theme")
 router.register("briefings", initiatives_api.BriefingViewSet, "briefing")
 router.register("organisations", initiatives_api.OrganisationViewSet, "organisation")
 router.register("target-groups", initiatives_api.TargetGroupViewSet, "target-group")
+router.register("suggestions", initiatives_api.SuggestionViewSet, "suggestion")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", initiatives_api.ApiIndexView.as_view(), name="index"),

@@ -104,7 +104,11 @@ def test_status_and_evidence_are_enums(openapi):
 def test_the_page_for_people_explains_the_api(client, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anonymous": "60/minute", "partner": "1/s"},
+        "DEFAULT_THROTTLE_RATES": {
+            "anonymous": "60/minute",
+            "partner": "1/s",
+            "partner-suggestions": "30/hour",
+        },
     }
 
     response = client.get(reverse("api:index"))
@@ -221,6 +225,7 @@ def api_schema(db, settings, one_connection):
         "DEFAULT_THROTTLE_RATES": {
             "anonymous": "100000/minute",
             "partner": "100000/minute",
+            "partner-suggestions": "100000/minute",
         },
     }
     build_library()

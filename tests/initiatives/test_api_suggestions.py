@@ -1,0 +1,173 @@
+"""Partners with a key suggest initiatives through the API."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from initiatives import authentication
+from initiatives.models import EditorialState, Initiative, PartnerApiKey, Suggestion
+from initiatives.services import issue_api_key, revoke_api_key
+from tests.factories import make_police_area, make_theme
+from tests.initiatives.api_helpers import utc
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("api:suggestion-list")
+
+
+@pytest.fixture
+def partner():
+    key = PartnerApiKey(partner_name="Essex data team")
+    return key, issue_api_key(key)
+
+
+@pytest.fixture
+def places():
+    make_police_area(slug="essex", name="Essex", region="east-of-england")
+    make_theme(slug="understanding-demand", name="Understanding demand")
+
+
+def _suggestion(**overrides) -> dict:
+    return {
+        "title": "Street triage in Colchester",
+        "police_areas": ["essex"],
+        "summary": "Nurses ride with officers on Friday and Saturday nights.",
+        "themes": ["understanding-demand"],
+        "website": "https://example.org/triage",
+        "submitter_name": "Sam Example",
+        "submitter_email": "sam@example.org",
+        "submitter_organisation": "Essex PFCC",
+        "consent": True,
+    } | overrides
+
+
+def _post(client, body, key: str | None = None, **headers):
+    if key is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Api-Key {key}"
+    return client.post(
+        URL, json.dumps(body), content_type="application/json", **headers
+    )
+
+
+@pytest.mark.usefixtures("places")
+class TestSuggesting:
+    def test_a_partner_suggestion_becomes_a_private_draft(self, client, partner):
+        key, whole = partner
+
+        response = _post(client, _suggestion(), whole)
+
+        assert response.status_code == 201
+        suggestion = Suggestion.objects.get()
+        assert response.json() == {
+            "id": suggestion.pk,
+            "title": "Street triage in Colchester",
+            "status": "new",
+            "received_at": utc(suggestion.created_at),
+        }
+        assert suggestion.source == Suggestion.Source.PARTNER_API
+        assert suggestion.api_key == key
+        draft = suggestion.initiative
+        assert draft.state == EditorialState.DRAFT
+        assert draft.origin == Initiative.Origin.SUGGESTION
+        assert [a.slug for a in draft.police_areas.all()] == ["essex"]
+        assert [t.slug for t in draft.themes.all()] == ["understanding-demand"]
+        # Nothing about the submitter is in the answer or on the draft.
+        assert "sam@example.org" not in response.content.decode()
+        assert "sam@example.org" not in json.dumps(
+            list(Initiative.objects.values()), default=str
+        )
+
+    def test_the_draft_is_never_public(self, client, partner):
+        _post(client, _suggestion(), partner[1])
+
+        listing = client.get(reverse("api:initiative-list")).json()
+        assert listing["count"] == 0
+        page = client.get(reverse("initiatives:list"))
+        assert "Street triage in Colchester" not in page.content.decode()
+
+    def test_without_a_key_it_is_refused_with_401(self, client):
+        response = _post(client, _suggestion())
+
+        assert response.status_code == 401
+        assert response.json()["code"] == "not_authenticated"
+        assert response["WWW-Authenticate"].startswith("Api-Key")
+        assert not Suggestion.objects.exists()
+
+    def test_a_revoked_key_is_refused_at_once(self, client, partner):
+        key, whole = partner
+        revoke_api_key(key)
+
+        response = _post(client, _suggestion(), whole)
+
+        assert response.status_code == 401
+        assert not Suggestion.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"police_areas": ["atlantis"]}, "police_areas"),
+            ({"police_areas": []}, "police_areas"),
+            ({"themes": ["no-such-theme"]}, "themes"),
+            ({"submitter_email": "not an address"}, "submitter_email"),
+            ({"consent": False}, "consent"),
+            ({"website": "javascript:alert(1)"}, "website"),
+            ({"title": "Null\x00byte"}, "title"),
+            ({"summary": "Lone \ud800 surrogate"}, "summary"),
+            ({"title": "x" * 201}, "title"),
+            ({"title": ""}, "title"),
+        ],
+        ids=lambda value: str(value)[:30],
+    )
+    def test_bad_input_is_a_400_naming_the_field(
+        self, client, partner, overrides, field
+    ):
+        body = json.dumps(_suggestion(**overrides), ensure_ascii=True)
+        response = client.post(
+            URL,
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Api-Key {partner[1]}",
+        )
+
+        assert response.status_code == 400
+        assert field in response.json()["errors"]
+        assert not Suggestion.objects.exists()
+        assert not Initiative.objects.exists()
+
+    def test_malformed_json_is_a_400(self, client, partner):
+        response = client.post(
+            URL,
+            "{not json",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Api-Key {partner[1]}",
+        )
+
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+
+    def test_reading_the_suggestions_is_not_allowed(self, client, partner):
+        response = client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {partner[1]}")
+
+        assert response.status_code == 405
+        assert response.json()["code"] == "method_not_allowed"
+
+    def test_each_key_may_send_only_so_many(
+        self, client, partner, settings, monkeypatch
+    ):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {
+                **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                "partner-suggestions": "2/hour",
+            },
+        }
+        monkeypatch.setattr(authentication.time, "time", lambda: 1_800_000_000.0)
+
+        statuses = [
+            _post(client, _suggestion(title=f"Idea {n}"), partner[1]).status_code
+            for n in range(3)
+        ]
+
+        assert statuses == [201, 201, 429]
+        assert Suggestion.objects.count() == 2
