@@ -28,7 +28,6 @@ from urllib.parse import unquote, unquote_to_bytes
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.views.generic import TemplateView
@@ -73,6 +72,7 @@ from initiatives.openapi import (
     list_responses,
     slug_parameter,
 )
+from initiatives.result_cache import CachedResultPaginator
 from initiatives.search import with_snippets
 from initiatives.selectors import (
     public_briefing_details,
@@ -205,7 +205,11 @@ class ValidatedPageNumberPagination(PageNumberPagination):
                 }
             )
         number = form.cleaned_data["page"] or 1
-        paginator = Paginator(queryset, form.cleaned_data["page_size"] or PAGE_SIZE)
+        paginator = CachedResultPaginator(
+            queryset,
+            form.cleaned_data["page_size"] or PAGE_SIZE,
+            result_key=getattr(view, "result_key", None),
+        )
         if number > paginator.num_pages:
             raise exceptions.ValidationError(
                 {"page": [f"There is no such page: the last is {paginator.num_pages}."]}
@@ -434,6 +438,7 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
         raise_if_any({name: messages for name, messages in errors.items() if messages})
 
         queryset = filterset.qs  # the search decision (and correction) is made here
+        self.result_key = filterset.result_key("page")
         if self.wants_csv():
             queryset = with_export_relations(queryset)
         elif filterset.search_text:

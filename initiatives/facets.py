@@ -5,11 +5,14 @@ account except the facet's own, so choosing "Lancashire" does not make the
 other areas' counts drop to zero and a visitor can widen as well as narrow.
 Pages and API share this module, so their numbers are the same.
 
-Each facet costs one query, whatever the number of results.
+Each facet costs one query, whatever the number of results, and its counts
+are kept in the result cache (``initiatives.result_cache``) under the content
+version and every filter but its own, so a repeated or related search is
+counted once.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, QuerySet
 
@@ -23,6 +26,7 @@ from initiatives.models import (
     Region,
     TargetGroup,
 )
+from initiatives.result_cache import cached_many
 from themes.models import Theme
 
 FACET_NAMES = InitiativeFilterSet.FACETS
@@ -43,56 +47,77 @@ def facet_counts(
 ) -> dict[str, list[FacetOption]]:
     """Counts per option of each named facet, for the filterset's search.
 
-    ``queryset`` is the public selector the results came from; the filterset
-    must be valid.
+    ``queryset`` is the public selector the results came from (the cache keys
+    assume it); the filterset must be valid.
     """
-    counts = {}
-    for name in names:
-        matching = (
-            filterset.filter_queryset(queryset, exclude={name}).order_by().values("pk")
-        )
-        selected = set(filterset.data.getlist(name)) if filterset.data else set()
-        counts[name] = _COUNTERS[name](matching, selected)
-    return counts
+    names = list(names)
+    keys = {
+        name: filterset.result_key(f"facet-{name}", exclude={name, "ordering"})
+        for name in names
+    }
+
+    def count(missing: Iterable[str]) -> dict[str, list[FacetOption]]:
+        return {
+            name: _COUNTERS[name](
+                filterset.filter_queryset(queryset, exclude={name})
+                .order_by()
+                .values("pk")
+            )
+            for name in missing
+        }
+
+    counted = cached_many(keys, count)
+    return {name: _with_selection(name, counted[name], filterset) for name in names}
 
 
-def _by_linked_rows(
-    rows: QuerySet, relation: str, matching, selected, *, distinct=False
-):
+def _with_selection(
+    name: str, options: list[FacetOption], filterset: InitiativeFilterSet
+) -> list[FacetOption]:
+    """Mark the visitor's own choices; a chosen organisation with no matches
+    (left out of the counted list) is added back so it can be unchosen."""
+    selected = set(filterset.data.getlist(name)) if filterset.data else set()
+    marked = [replace(option, selected=option.value in selected) for option in options]
+    if name == "organisation":
+        missing = selected - {option.value for option in options}
+        marked += [
+            FacetOption(organisation.slug, str(organisation), 0, True)
+            for organisation in Organisation.objects.filter(slug__in=missing)
+        ]
+    return marked
+
+
+def _by_linked_rows(rows: QuerySet, relation: str, matching, *, distinct=False):
     counted = rows.annotate(
         matching_count=Count(
             relation, filter=Q(**{f"{relation}__in": matching}), distinct=distinct
         )
     )
     return [
-        FacetOption(row.slug, str(row), row.matching_count, row.slug in selected)
-        for row in counted
+        FacetOption(row.slug, str(row), row.matching_count, False) for row in counted
     ]
 
 
-def _by_choice(choices, counted: dict[str, int], selected) -> list[FacetOption]:
+def _by_choice(choices, counted: dict[str, int]) -> list[FacetOption]:
     return [
-        FacetOption(value, str(label), counted.get(value, 0), value in selected)
+        FacetOption(value, str(label), counted.get(value, 0), False)
         for value, label in choices
     ]
 
 
-def _themes(matching, selected):
-    return _by_linked_rows(Theme.objects.in_order(), "initiatives", matching, selected)
+def _themes(matching):
+    return _by_linked_rows(Theme.objects.in_order(), "initiatives", matching)
 
 
-def _police_areas(matching, selected):
-    return _by_linked_rows(
-        PoliceArea.objects.order_by("name"), "initiatives", matching, selected
-    )
+def _police_areas(matching):
+    return _by_linked_rows(PoliceArea.objects.order_by("name"), "initiatives", matching)
 
 
-def _target_groups(matching, selected):
-    return _by_linked_rows(TargetGroup.objects.all(), "initiatives", matching, selected)
+def _target_groups(matching):
+    return _by_linked_rows(TargetGroup.objects.all(), "initiatives", matching)
 
 
 def _area_attribute(attribute: str, choices):
-    def count(matching, selected):
+    def count(matching):
         rows = (
             PoliceArea.objects.order_by()
             .values(attribute)
@@ -105,12 +130,12 @@ def _area_attribute(attribute: str, choices):
             )
         )
         counted = {row[attribute]: row["matching_count"] for row in rows}
-        return _by_choice(choices, counted, selected)
+        return _by_choice(choices, counted)
 
     return count
 
 
-def _statuses(matching, selected):
+def _statuses(matching):
     rows = (
         Initiative.objects.filter(pk__in=matching)
         .order_by()
@@ -118,10 +143,10 @@ def _statuses(matching, selected):
         .annotate(matching_count=Count("pk"))
     )
     counted = {row["status"]: row["matching_count"] for row in rows}
-    return _by_choice(Initiative.Status.choices, counted, selected)
+    return _by_choice(Initiative.Status.choices, counted)
 
 
-def _evidence(matching, selected):
+def _evidence(matching):
     rows = (
         Initiative.objects.filter(pk__in=matching)
         .order_by()
@@ -134,28 +159,25 @@ def _evidence(matching, selected):
         stage: sum(counted.get(higher, 0) for higher in EVIDENCE_STAGES[i:])
         for i, stage in enumerate(EVIDENCE_STAGES)
     }
-    return _by_choice(Initiative.EvidenceStage.choices, at_least, selected)
+    return _by_choice(Initiative.EvidenceStage.choices, at_least)
 
 
-def _briefings(matching, selected):
-    return _by_linked_rows(
-        Briefing.objects.published(), "initiatives", matching, selected
-    )
+def _briefings(matching):
+    return _by_linked_rows(Briefing.objects.published(), "initiatives", matching)
 
 
-def _organisations(matching, selected):
+def _organisations(matching):
     counted = (
         Organisation.objects.annotate(
             matching_count=Count(
                 "initiatives", filter=Q(initiatives__in=matching), distinct=True
             )
         )
-        .filter(Q(matching_count__gt=0) | Q(slug__in=selected))
+        .filter(matching_count__gt=0)
         .order_by("-matching_count", "name")
     )
     return [
-        FacetOption(row.slug, str(row), row.matching_count, row.slug in selected)
-        for row in counted
+        FacetOption(row.slug, str(row), row.matching_count, False) for row in counted
     ]
 
 

@@ -31,7 +31,9 @@ from initiatives.models import (
     Region,
     TargetGroup,
 )
+from initiatives.result_cache import cached, result_key
 from initiatives.search import search_initiatives, suggest_spelling
+from initiatives.selectors import content_version
 from themes.models import Theme
 
 SEARCH_MAX_LENGTH = 500
@@ -268,6 +270,34 @@ class InitiativeFilterSet(django_filters.FilterSet):
             return ""
         return self.form.cleaned_data.get("q") or ""
 
+    @cached_property
+    def content_number(self) -> int:
+        """The content version, read once for every result key of this search."""
+        return content_version()[0]
+
+    def result_key(self, kind: str, *, exclude: Iterable[str] = ()) -> str:
+        """The result-cache key of one kind of result for these filters."""
+        return result_key(
+            kind, self.canonical_parameters(exclude), version=self.content_number
+        )
+
+    def canonical_parameters(self, exclude: Iterable[str] = ()) -> str:
+        """The chosen filters (and ordering) as one stable string, for cache keys.
+
+        Only for a valid filterset: the values are the validated raw ones,
+        sorted, so the same search written in another order gives the same key.
+        """
+        parts = []
+        for name in self.filters:
+            if name in exclude or name == "ordering":
+                continue
+            values = sorted({value for value in self.data.getlist(name) if value})
+            if values:
+                parts.append(f"{name}={chr(31).join(values)}")
+        if "ordering" not in exclude:
+            parts.append(f"ordering={self.ordering_value}")
+        return "&".join(parts)
+
     @property
     def ordering_value(self) -> str:
         chosen = self.form.cleaned_data.get("ordering") if self.is_valid() else None
@@ -313,14 +343,20 @@ class InitiativeFilterSet(django_filters.FilterSet):
 
     def _choose_search_text(self, queryset: QuerySet[Initiative], text: str) -> str:
         """The text as typed, or its spelling correction when only that finds
-        anything; decided once, on the first (fully filtered) search."""
-        if search_initiatives(queryset, text).exists():
-            return text
-        corrected = suggest_spelling(text, using=queryset.db)
-        if corrected and search_initiatives(queryset, corrected).exists():
-            self.search_correction = corrected
-            return corrected
-        return text
+        anything; decided once, on the first (fully filtered) search, and
+        kept in the result cache with the other filters."""
+
+        def decide() -> tuple[str, str | None]:
+            if search_initiatives(queryset, text).exists():
+                return text, None
+            corrected = suggest_spelling(text, using=queryset.db)
+            if corrected and search_initiatives(queryset, corrected).exists():
+                return corrected, corrected
+            return text, None
+
+        key = self.result_key("search-text", exclude={"ordering"})
+        chosen, self.search_correction = cached(key, decide)
+        return chosen
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -8,11 +8,12 @@ summary above the form.
 from dataclasses import dataclass
 
 from django import forms
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import QueryDict
 
 from initiatives.filters import PAGE_SIZE, PageForm
+from initiatives.result_cache import CachedResultPaginator
 
 SHOWN_VALUE_LENGTH = 60
 PAGING_PARAMETERS = ("page", "page_size")
@@ -67,13 +68,18 @@ def page_form(params: QueryDict) -> PageForm:
 
 
 def paginate(
-    queryset: QuerySet, form: PageForm, *, default_size: int = PAGE_SIZE
+    queryset: QuerySet,
+    form: PageForm,
+    *,
+    default_size: int = PAGE_SIZE,
+    result_key: str | None = None,
 ) -> tuple[Page | None, list[Problem]]:
     """The page a valid PageForm asks for, or None and the problem when the
-    page does not exist. Costs one count query."""
+    page does not exist. Costs one count query, unless ``result_key`` names
+    the results in the result cache and they are there."""
     size = form.cleaned_data.get("page_size") or default_size
     number = form.cleaned_data.get("page") or 1
-    paginator = Paginator(queryset, size)
+    paginator = CachedResultPaginator(queryset, size, result_key=result_key)
     if number > paginator.num_pages:
         count = paginator.count
         message = (

@@ -122,9 +122,11 @@ class InitiativeSearch:
         if not self.paging.is_valid():
             self.problems += form_problems(self.paging, params)
         if not self.problems:
-            self.page, self.problems = paginate(self.results, self.paging)
-        if self.page is not None and self.search_text:
-            self._add_snippets(self.page)
+            self.page, self.problems = paginate(
+                self._rows(),
+                self.paging,
+                result_key=self.filterset.result_key("page"),
+            )
 
     @property
     def is_valid(self) -> bool:
@@ -157,13 +159,12 @@ class InitiativeSearch:
             return self.page.paginator.per_page
         return PAGE_SIZES[0]
 
-    def _add_snippets(self, page: Page) -> None:
-        # Snippets are costly, so only the rows of this page get them: the
-        # page's slice is taken again, annotated, before anything reads it.
-        size = page.paginator.per_page
-        start = (page.number - 1) * size
-        rows = with_snippets(self.results, self.filterset.effective_search_text or "")
-        page.object_list = rows[start : start + size]
+    def _rows(self) -> QuerySet[Initiative]:
+        """The results, with highlighted snippets when searching. ts_headline
+        is costly, but PostgreSQL only runs it for the rows of the page."""
+        if not self.search_text:
+            return self.results
+        return with_snippets(self.results, self.filterset.effective_search_text or "")
 
     # Facets ---------------------------------------------------------------
 

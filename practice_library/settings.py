@@ -371,3 +371,11 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Sessions end when the browser closes, and after 8 hours in any case.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Performance ---
+# The result cache (initiatives.result_cache) keeps search results and facet
+# counts, keyed on the content version, for RESULT_CACHE_SECONDS; RESULT_CACHE
+# =off switches it off (the benchmark measures both). With several processes
+# it needs REDIS_URL, or each process would keep a cache of its own.
+RESULT_CACHE = env_bool("RESULT_CACHE", True)
+RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 3600) if RESULT_CACHE else 0

@@ -103,6 +103,29 @@ def _no_login_lockout(settings):
 
 
 @pytest.fixture(autouse=True)
+def _content_version_shared_at_once(monkeypatch):
+    """Share a new content version as soon as it is bumped.
+
+    In production the shared cache learns the new version when the writing
+    transaction commits. A test runs inside a transaction that never commits,
+    so without this the cache would keep the old version and serve results
+    cached before the test's own writes.
+    """
+    from django.db import transaction
+
+    from initiatives import services
+
+    class CommitsAtOnce:
+        atomic = staticmethod(transaction.atomic)
+
+        @staticmethod
+        def on_commit(func, using=None, robust=False):
+            func()
+
+    monkeypatch.setattr(services, "transaction", CommitsAtOnce)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 
