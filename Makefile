@@ -9,7 +9,7 @@ PORT ?= 8000
 # The PostgreSQL that `make test` looks for when DATABASE_URL is not set.
 LOCAL_POSTGRESQL := postgres://postgres@127.0.0.1:5432/practice_library
 
-.PHONY: run test lint backup restore clean
+.PHONY: run test lint backup restore bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is needed (set PYTHON=python3.11)")'
@@ -60,6 +60,11 @@ backup: $(VENV)/.runtime-installed
 restore: $(VENV)/.runtime-installed
 	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/practice-library-....dump"; exit 2; }
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) restore_library $(FILE)
+
+## bench: the load benchmark on N demo initiatives (default 100000); needs root and wrk.
+bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python bench/run.py --initiatives $(or $(N),100000)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis db.sqlite3

@@ -9,6 +9,7 @@ from django.views.decorators.http import conditional_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from initiatives import api as initiatives_api
+from initiatives.http import conditional_on_content
 from initiatives.sitemaps import SITEMAPS
 from initiatives.views import AccessibilityView, robots_txt
 from practice_library.health import healthz
@@ -43,13 +44,13 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        conditional_on_content()(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        conditional_on_content()(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

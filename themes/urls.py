@@ -1,12 +1,15 @@
 from django.urls import path
 
 from initiatives.feeds import ThemeInitiativesFeed
+from initiatives.http import conditional_on_content
 from themes import views
+
+public = conditional_on_content()
 
 app_name = "themes"
 
 urlpatterns = [
-    path("", views.ThemeListView.as_view(), name="list"),
-    path("<slug:slug>/", views.ThemeDetailView.as_view(), name="detail"),
-    path("<slug:slug>/feed.atom", ThemeInitiativesFeed(), name="feed"),
+    path("", public(views.ThemeListView.as_view()), name="list"),
+    path("<slug:slug>/", public(views.ThemeDetailView.as_view()), name="detail"),
+    path("<slug:slug>/feed.atom", public(ThemeInitiativesFeed()), name="feed"),
 ]

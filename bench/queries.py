@@ -1,0 +1,55 @@
+"""SQL per request, and the database's own time for it, for bench/run.py.
+
+Run with the benchmark's environment: for every path given (a JSON list in
+argv[1]) it makes the request in-process with Django's test client, counts
+the queries, and replays each SELECT under EXPLAIN (ANALYZE) to add up the
+time PostgreSQL itself spent (planning plus execution). Prints JSON.
+"""
+
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice_library.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def database_milliseconds(queries: list[dict]) -> float:
+    total = 0.0
+    with connection.cursor() as cursor:
+        for query in queries:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            (plan,) = cursor.fetchone()
+            total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
+    return total
+
+
+def measure(path: str) -> dict:
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.get(path)  # warm caches the way a running server has them
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    queries = list(captured.captured_queries)
+    timings = [database_milliseconds(queries) for _ in range(3)]
+    return {
+        "status": response.status_code,
+        "queries": len(queries),
+        "database_ms": statistics.median(timings),
+    }
+
+
+if __name__ == "__main__":
+    paths = json.loads(Path(sys.argv[1]).read_text())
+    print(json.dumps({path: measure(path) for path in paths}))
