@@ -1,9 +1,10 @@
 """SQL per request, and the database's own time for it, for bench/run.py.
 
-Run with the benchmark's environment: for every path given (a JSON list in
-argv[1]) it makes the request in-process with Django's test client, counts
-the queries, and replays each SELECT under EXPLAIN (ANALYZE) to add up the
-time PostgreSQL itself spent (planning plus execution). Prints JSON.
+Run with the benchmark's environment: for every path given it makes the
+request in-process with Django's test client, counts the queries, and replays
+each SELECT under EXPLAIN (ANALYZE) to add up the time PostgreSQL itself spent
+(planning plus execution). argv[1] is a JSON file of ``{scenario: [paths]}``;
+it prints ``{scenario: {path: figures}}`` as JSON.
 """
 
 import json
@@ -51,5 +52,12 @@ def measure(path: str) -> dict:
 
 
 if __name__ == "__main__":
-    paths = json.loads(Path(sys.argv[1]).read_text())
-    print(json.dumps({path: measure(path) for path in paths}))
+    scenarios = json.loads(Path(sys.argv[1]).read_text())
+    print(
+        json.dumps(
+            {
+                name: {path: measure(path) for path in paths}
+                for name, paths in scenarios.items()
+            }
+        )
+    )

@@ -56,6 +56,8 @@ from initiatives.http import (
     conditional_response,
     content_validators,
     set_validators,
+    store_answer,
+    stored_answer,
 )
 from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
 from initiatives.openapi import (
@@ -271,6 +273,8 @@ class ConditionalContentMixin:
                 request, f"api:{request.accepted_renderer.format}"
             )
             early = conditional_response(request, validators)
+            if early is None and request.accepted_renderer.format != "api":
+                early = stored_answer(validators)
             if early is not None:
                 raise _Answered(early)
             self.validators = validators
@@ -288,6 +292,8 @@ class ConditionalContentMixin:
         validators = getattr(self, "validators", None)
         if validators is not None and response.status_code == status.HTTP_200_OK:
             set_validators(response, validators)
+            if request.accepted_renderer.format != "api":  # the browsable API
+                store_answer(response, validators)
         return response
 
 

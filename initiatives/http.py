@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import (
     get_conditional_response,
@@ -33,6 +34,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from initiatives import result_cache
 from initiatives.selectors import content_version
 
 CONDITIONAL_METHODS = ("GET", "HEAD")
@@ -97,6 +99,61 @@ def conditional_response(
     return response
 
 
+# Headers that belong to a stored answer and are replayed with it.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "X-Total-Count", "Vary")
+
+
+def _answer_key(validators: Validators) -> str:
+    return f"answer:{validators.etag}"
+
+
+def stored_answer(validators: Validators) -> HttpResponse | None:
+    """The full answer stored for these validators, if the result cache has it.
+
+    The ETag names the content version, the absolute URL and the variant, so
+    an answer stored under it can only be the right one; any change to the
+    content gives a new ETag.
+    """
+    if not result_cache.enabled():
+        return None
+    stored = cache.get(_answer_key(validators))
+    if stored is None:
+        return None
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    set_validators(response, validators)
+    return response
+
+
+def store_answer(response: HttpResponseBase, validators: Validators) -> None:
+    """Keep a public 200 answer, once rendered, for the next identical request.
+
+    Answers that set cookies or vary by cookie (a CSRF token, a session) are
+    never kept, nor are streamed downloads.
+    """
+    if not result_cache.enabled() or response.status_code != 200:
+        return
+    if response.streaming or response.cookies:
+        return
+
+    def keep(rendered: HttpResponseBase) -> None:
+        if "cookie" in rendered.get("Vary", "").lower() or rendered.cookies:
+            return
+        headers = {name: rendered[name] for name in KEPT_HEADERS if name in rendered}
+        cache.set(
+            _answer_key(validators),
+            (rendered.content, headers),
+            settings.RESULT_CACHE_SECONDS,
+        )
+
+    if getattr(response, "is_rendered", True):
+        keep(response)
+    else:
+        response.add_post_render_callback(keep)
+
+
 def conditional_on_content(
     variant: str = "html", *, vary: tuple[str, ...] = ()
 ) -> Callable:
@@ -112,7 +169,9 @@ def conditional_on_content(
             if request.method not in CONDITIONAL_METHODS:
                 return view(request, *args, **kwargs)
             validators = content_validators(request, variant)
-            early = conditional_response(request, validators)
+            early = conditional_response(request, validators) or stored_answer(
+                validators
+            )
             if early is not None:
                 patch_vary_headers(early, vary)
                 return early
@@ -120,6 +179,7 @@ def conditional_on_content(
             if response.status_code == 200:
                 set_validators(response, validators)
                 patch_vary_headers(response, vary)
+                store_answer(response, validators)
             return response
 
         return wrapped

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from initiatives.partial_dates import DatePrecision, format_partial_date
 from initiatives.validators import WebAddressField
+from themes.models import Theme
 
 
 class EditorialState(models.TextChoices):
@@ -297,24 +298,39 @@ class TargetGroup(models.Model):
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
+# Columns that no list row shows (see InitiativeQuerySet.for_listing).
+LIST_DEFERRED = ("description", "evidence_note", "search_keywords", "search_vector")
+
+
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def published(self) -> Self:
         """Initiatives the public may see: the only door to public data."""
         return self.filter(state=EditorialState.PUBLISHED)
 
     def for_listing(self) -> Self:
-        """Load everything a list row shows, so rendering it costs no queries."""
-        return self.prefetch_related(
+        """Load everything a list row shows, so rendering it costs no queries.
+
+        A row shows neither the long texts nor the search machinery, and of an
+        area or a theme only its name and slug: reading and converting the
+        rest is most of the work of a long list.
+        """
+        return self.defer(*LIST_DEFERRED).prefetch_related(
             models.Prefetch(
-                "police_areas", queryset=PoliceArea.objects.order_by("name")
+                "police_areas",
+                queryset=PoliceArea.objects.only("pk", "name", "slug").order_by("name"),
             ),
-            "themes",
+            models.Prefetch(
+                "themes",
+                queryset=Theme.objects.only("pk", "name", "slug", "order"),
+            ),
         )
 
     def for_detail(self) -> Self:
         """Load everything the detail page and API detail show."""
         return (
             self.for_listing()
+            .defer(None)
+            .defer("search_keywords", "search_vector")
             .prefetch_related(
                 "target_groups",
                 models.Prefetch(
