@@ -23,6 +23,7 @@ from initiatives.models import (
     PoliceAreaQuerySet,
     TargetGroup,
 )
+from practice_library.replica import reading_replica
 from themes.models import Theme
 
 CONTENT_VERSION_CACHE_KEY = "content-version"
@@ -281,6 +282,14 @@ def content_version() -> tuple[int, datetime.datetime]:
     never overwrites, so a reader that raced a bump cannot put an older
     version back over the one the bump shared.
     """
+    if reading_replica():
+        # The shared cache holds the primary's version, which a lagging
+        # replica may not have reached: results would be cached under a
+        # version whose data they do not show.
+        number, changed_at = ContentVersion.objects.values_list(
+            "number", "changed_at"
+        ).get(pk=1)
+        return number, changed_at
     version = cache.get(CONTENT_VERSION_CACHE_KEY)
     if version is None:
         row, _ = ContentVersion.objects.get_or_create(pk=1)

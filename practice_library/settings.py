@@ -379,3 +379,22 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # it needs REDIS_URL, or each process would keep a cache of its own.
 RESULT_CACHE = env_bool("RESULT_CACHE", True)
 RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 3600) if RESULT_CACHE else 0
+
+# --- Read replica ---
+# With DATABASE_REPLICA_URL, public GET and HEAD requests read from a replica
+# (practice_library.replica); writes, the admin and API key checks use the
+# primary. Unset: one database for everything.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+if READ_REPLICA:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["practice_library.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+        "practice_library.replica.PublicReadsToReplicaMiddleware",
+    )
