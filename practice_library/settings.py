@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "practice_library.api_errors.ApiErrorMiddleware",
+    "practice_library.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -417,6 +418,16 @@ SESSION_COOKIE_HTTPONLY = True
 # No script reads the CSRF cookie: forms carry the token.
 CSRF_COOKIE_HTTPONLY = True
 
+# A request that finds the database down gets a 503 at once (practice_library
+# .outage); connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds rather
+# than hanging. Kept connections are checked before reuse (conn_health_checks
+# above), so the app recovers by itself when the database is back.
+if USES_POSTGRESQL:
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
+# Seconds a client is told to wait (Retry-After) while the database is down.
+DATABASE_RETRY_AFTER = 10
 
 if PRODUCTION:
     if DEBUG:
