@@ -44,6 +44,16 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if not value:
@@ -168,9 +178,15 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but an unreachable Redis is a cache miss,
+            # not an error (see practice_library/cache.py).
+            "BACKEND": "practice_library.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "practice-library",
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+            },
         }
     }
 else:
