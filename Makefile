@@ -9,7 +9,7 @@ PORT ?= 8000
 # The PostgreSQL that `make test` looks for when DATABASE_URL is not set.
 LOCAL_POSTGRESQL := postgres://postgres@127.0.0.1:5432/practice_library
 
-.PHONY: run test lint backup restore clean
+.PHONY: run test lint backup restore drill clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is needed (set PYTHON=python3.11)")'
@@ -60,6 +60,10 @@ backup: $(VENV)/.runtime-installed
 restore: $(VENV)/.runtime-installed
 	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/practice-library-....dump"; exit 2; }
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) restore_library $(FILE)
+
+## drill: stop PostgreSQL under load and time the outage and the recovery (root; not in make test).
+drill: $(VENV)/.runtime-installed
+	$(BIN)/python bench/drill.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis db.sqlite3
