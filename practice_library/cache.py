@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,6 +47,10 @@ def without_password(url: str) -> str:
 
 
 class ResilientRedisCache(RedisCache):
+    # Set by RedisCache, and missing from django-stubs.
+    _servers: list[str]
+    _cache: RedisCacheClient
+
     RETRY_SECONDS = 5.0
     WARN_EVERY_SECONDS = 60.0
     MAX_MISSED_WRITES = 1000
@@ -132,67 +136,63 @@ class ResilientRedisCache(RedisCache):
     # -- Django's cache API ---------------------------------------------------
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
-        base = super()
-        return self._guarded(lambda: base.add(key, value, timeout, version), False)
+        return self._guarded(
+            lambda: RedisCache.add(self, key, value, timeout, version), False
+        )
 
     def get(self, key, default=None, version=None) -> Any:
-        base = super()
-        return self._guarded(lambda: base.get(key, default, version), default)
+        return self._guarded(
+            lambda: RedisCache.get(self, key, default, version), default
+        )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
-        base = super()
         self._guarded(
-            lambda: base.set(key, value, timeout, version),
+            lambda: RedisCache.set(self, key, value, timeout, version),
             None,
             writes=lambda: [self._key(key, version)],
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
-        base = super()
-        return self._guarded(lambda: base.touch(key, timeout, version), False)
+        return self._guarded(
+            lambda: RedisCache.touch(self, key, timeout, version), False
+        )
 
     def delete(self, key, version=None) -> bool:
-        base = super()
         return self._guarded(
-            lambda: base.delete(key, version),
+            lambda: RedisCache.delete(self, key, version),
             False,
             writes=lambda: [self._key(key, version)],
         )
 
     def get_many(self, keys, version=None) -> dict:
-        base = super()
-        return self._guarded(lambda: base.get_many(keys, version), {})
+        return self._guarded(lambda: RedisCache.get_many(self, keys, version), {})
 
     def has_key(self, key, version=None) -> bool:
-        base = super()
-        return self._guarded(lambda: base.has_key(key, version), False)
+        return self._guarded(lambda: RedisCache.has_key(self, key, version), False)
 
     def incr(self, key, delta=1, version=None) -> int:
-        base = super()
-        return self._guarded(lambda: base.incr(key, delta, version), delta)
+        return self._guarded(lambda: RedisCache.incr(self, key, delta, version), delta)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
-        base = super()
         return self._guarded(
-            lambda: base.set_many(data, timeout, version),
+            lambda: RedisCache.set_many(self, data, timeout, version),
             list(data),
             writes=lambda: [self._key(key, version) for key in data],
         )
 
     def delete_many(self, keys, version=None) -> None:
-        base, keys = super(), list(keys)
+        keys = list(keys)
         self._guarded(
-            lambda: base.delete_many(keys, version),
+            lambda: RedisCache.delete_many(self, keys, version),
             None,
             writes=lambda: [self._key(key, version) for key in keys],
         )
 
-    def clear(self) -> bool:
-        base = super()
+    def clear(self) -> None:
 
         def clear_when_back() -> list[str]:
             self._clear_missed = True
             self._missed_writes.clear()
             return []
 
-        return self._guarded(base.clear, False, writes=clear_when_back)
+        self._guarded(lambda: RedisCache.clear(self), None, writes=clear_when_back)

@@ -26,15 +26,12 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = {
-    "deadline": None,
-    "derandomize": True,
-    "database": None,
-    "suppress_health_check": [
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-    ],
-}
+EXAMPLES = hypothesis_settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Markup a visitor might try to have echoed; each has a token to find it by.
 MARKUP = [
@@ -204,9 +201,9 @@ def check_answer(response, what: str) -> None:
 
 
 def _public_paths() -> dict[str, str]:
-    initiative = Initiative.objects.published().order_by("pk").first()
+    initiative = Initiative.objects.published().earliest("pk")
     briefing = Briefing.objects.published().get()
-    organisation = Organisation.objects.order_by("pk").first()
+    organisation = Organisation.objects.earliest("pk")
     theme, area = "frontline-integration", "essex"
     paths = {
         "home": reverse("initiatives:home"),
@@ -317,7 +314,7 @@ class TestHostileQueryStrings:
         path = _public_paths()[page]
 
         @given(query=query_strings())
-        @hypothesis_settings(max_examples=10, **EXAMPLES)
+        @hypothesis_settings(max_examples=10, parent=EXAMPLES)
         def check(query):
             response = client.get(path, QUERY_STRING=query)
             check_answer(response, f"{page}: {path}?{query}")
@@ -329,7 +326,7 @@ class TestHostileQueryStrings:
     def test_the_schema_survives_hostile_query_strings(self, client):
         # The schema is costly to build, so fewer examples.
         @given(query=query_strings())
-        @hypothesis_settings(max_examples=4, **EXAMPLES)
+        @hypothesis_settings(max_examples=4, parent=EXAMPLES)
         def check(query):
             response = client.get(reverse("api:schema"), QUERY_STRING=query)
             check_answer(response, f"schema?{query}")
@@ -354,7 +351,7 @@ class TestHostileQueryStrings:
             ),  # fmt: skip
             path=st.sampled_from(["/initiatives/?q=hub", "/api/v1/initiatives/"]),
         )
-        @hypothesis_settings(max_examples=40, **EXAMPLES)
+        @hypothesis_settings(max_examples=40, parent=EXAMPLES)
         def check(value, header, path):
             # Headers travel as Latin-1 in WSGI, as the server decoded them.
             raw = value.encode().decode("latin-1")
@@ -406,7 +403,7 @@ class TestHostileSuggestions:
                 max_size=3,
             ),
         )
-        @hypothesis_settings(max_examples=50, **EXAMPLES)
+        @hypothesis_settings(max_examples=50, parent=EXAMPLES)
         def check(markup, hostile):
             # A valid suggestion whose every text carries markup, with up to
             # three fields replaced by something hostile.

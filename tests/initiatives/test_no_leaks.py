@@ -24,14 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from initiatives.models import Briefing, EditorialState, Initiative
-from initiatives.services import (
-    publish_briefing,
-    publish_initiative,
-    return_to_draft,
-    submit_for_review,
-    withdraw_briefing,
-    withdraw_initiative,
-)
+from initiatives.services import transition
 from initiatives.sitemaps import SITEMAPS
 from tests.factories import (
     make_briefing,
@@ -50,24 +43,17 @@ STATES = [D, R, P, W, "draft-again"]
 TOKEN = st.text("bcdfghjkmnpqrstvwxz", min_size=12, max_size=12)
 
 
-def _move(entry, state: str) -> None:
+def _move(entry: Initiative | Briefing, state: str) -> None:
     """Bring a new draft to ``state`` through the workflow, as curators do."""
-    if state == R:
-        submit_for_review(entry)
-    elif state in (P, W, "draft-again"):
-        publish = (
-            publish_initiative if isinstance(entry, Initiative) else publish_briefing
-        )
-        publish(entry)
-        if state == W:
-            withdraw = (
-                withdraw_initiative
-                if isinstance(entry, Initiative)
-                else withdraw_briefing
-            )
-            withdraw(entry)
-        elif state == "draft-again":
-            return_to_draft(entry)
+    steps = {
+        D: [],
+        R: [R],
+        P: [P],
+        W: [P, W],
+        "draft-again": [P, D],
+    }[state]
+    for step in steps:
+        transition(entry, step, actor=None)
 
 
 @st.composite
@@ -104,7 +90,8 @@ class Library:
         self.theme = make_theme(slug="youth", name="Youth diversion")
         self.group = make_target_group(slug="women", name="Women")
         self.organisation = make_organisation(slug="trust", name="Community Trust")
-        self.initiatives = []
+        self.initiatives: list[Initiative] = []
+        moves: list[tuple[Initiative | Briefing, str]] = []
         for state, role in zip(initiatives, roles, strict=True):
             title, slug = next(tokens), next(tokens)
             initiative = make_initiative(
@@ -117,13 +104,13 @@ class Library:
                 target_groups=[self.group],
                 organisations={role: self.organisation},
             )
-            initiative.state_wanted = state
+            moves.append((initiative, state))
             self.initiatives.append(initiative)
         for initiative, parent in zip(self.initiatives, parents, strict=True):
             if parent is not None and self.initiatives[parent] != initiative:
                 initiative.parent = self.initiatives[parent]
                 initiative.save(update_fields=["parent"])
-        self.briefings = []
+        self.briefings: list[Briefing] = []
         for state, featured in zip(briefings, mentions, strict=True):
             title, slug = next(tokens), next(tokens)
             briefing = make_briefing(
@@ -134,10 +121,10 @@ class Library:
                 initiatives=[self.initiatives[n] for n in featured],
             )
             briefing.publishers.add(self.organisation)
-            briefing.state_wanted = state
+            moves.append((briefing, state))
             self.briefings.append(briefing)
-        for entry in [*self.initiatives, *self.briefings]:
-            _move(entry, entry.state_wanted)
+        for entry, state in moves:
+            _move(entry, state)
             entry.refresh_from_db()
 
     @property
@@ -147,7 +134,8 @@ class Library:
     def hidden_tokens(self) -> set[str]:
         """Title and slug tokens of every entry the public may not see."""
         hidden = set()
-        for entry in [*self.initiatives, *self.briefings]:
+        entries: list[Initiative | Briefing] = [*self.initiatives, *self.briefings]
+        for entry in entries:
             if entry.state != P:
                 hidden |= {entry.title.split()[-1], entry.slug}
         return hidden

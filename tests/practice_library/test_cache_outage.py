@@ -13,6 +13,7 @@ import time
 
 import pytest
 import redis
+from django.core.cache.backends.redis import RedisSerializer
 from django.urls import reverse
 
 from initiatives.forms import fill_time_token
@@ -60,22 +61,20 @@ def test_every_operation_answers_its_miss_value_and_warns_once(caplog):
         answers = [
             cache.get("a", "default"),
             cache.add("a", 1),
-            cache.set("a", 1),
             cache.incr("a", 3),
             cache.get_many(["a", "b"]),
             cache.set_many({"a": 1, "b": 2}),
             cache.has_key("a"),
             cache.touch("a"),
             cache.delete("a"),
-            cache.delete_many(["a"]),
             cache.get_or_set("c", 7),
-            cache.clear(),
         ]
+        cache.set("a", 1)  # none of these raises
+        cache.delete_many(["a"])
+        cache.clear()
         elapsed = time.monotonic() - started
 
-    assert answers == [
-        "default", False, None, 3, {}, ["a", "b"], False, False, False, None, 7, False
-    ]  # fmt: skip
+    assert answers == ["default", False, 3, {}, ["a", "b"], False, False, False, 7]
     # The first failure stops the others from trying for a while.
     assert elapsed < 1
     (warning,) = caplog.records
@@ -207,7 +206,7 @@ def test_a_write_lost_while_redis_was_away_does_not_leave_a_stale_value(
     start()
     # Redis still holding the old value, as after a network partition.
     raw = redis.Redis(port=port)
-    raw.set(cache.make_key("content-version"), cache._cache._serializer.dumps("old"))
+    raw.set(cache.make_key("content-version"), RedisSerializer().dumps("old"))
     time.sleep(0.15)
 
     with caplog.at_level(logging.WARNING, logger="practice_library.cache"):

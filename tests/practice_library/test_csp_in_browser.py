@@ -73,7 +73,7 @@ def _visit(page, url: str, problems: dict[str, list[str]], name: str) -> None:
 
 
 def test_public_pages_and_api_pages_break_no_policy(site, page):
-    initiative = Initiative.objects.published().order_by("pk").first()
+    initiative = Initiative.objects.published().earliest("pk")
     pages = {
         "home": reverse("initiatives:home"),
         "search": reverse("initiatives:list") + "?q=health&theme=frontline-integration",
@@ -102,7 +102,7 @@ def test_public_pages_and_api_pages_break_no_policy(site, page):
 
 
 def test_admin_pages_break_no_policy(site, page):
-    initiative = Initiative.objects.published().order_by("pk").first()
+    initiative = Initiative.objects.published().earliest("pk")
     problems: dict[str, list[str]] = {}
 
     _visit(page, site + reverse("admin:login"), problems, "sign in")

@@ -87,23 +87,17 @@ print(json.dumps({
 
 
 @pytest.fixture
-def scratch_database(django_db_blocker):
+def scratch_database():
     database = settings.DATABASES["default"]
-    server = {
-        "host": database["HOST"] or "127.0.0.1",
-        "port": database["PORT"] or 5432,
-        "user": database["USER"],
-        "password": database["PASSWORD"] or None,
-    }
+    server = (
+        f"{database['USER']}{':' + database['PASSWORD'] if database['PASSWORD'] else ''}"
+        f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+    )
     name = f"pl_migrations_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+    with psycopg.connect(f"postgres://{server}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            password = f":{server['password']}" if server["password"] else ""
-            yield (
-                f"postgres://{server['user']}{password}@{server['host']}:"
-                f"{server['port']}/{name}"
-            )
+            yield f"postgres://{server}/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
