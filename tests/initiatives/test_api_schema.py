@@ -287,7 +287,7 @@ def test_api_holds_when_calls_follow_links(api_schema):
     run_state_machine_as_test(
         FollowingLinks,
         settings=hypothesis_settings(
-            max_examples=40,
+            max_examples=30,
             stateful_step_count=6,
             deadline=None,
             derandomize=True,

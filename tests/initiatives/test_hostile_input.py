@@ -314,7 +314,7 @@ class TestHostileQueryStrings:
         path = _public_paths()[page]
 
         @given(query=query_strings())
-        @hypothesis_settings(max_examples=10, parent=EXAMPLES)
+        @hypothesis_settings(max_examples=8, parent=EXAMPLES)
         def check(query):
             response = client.get(path, QUERY_STRING=query)
             check_answer(response, f"{page}: {path}?{query}")

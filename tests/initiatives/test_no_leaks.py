@@ -329,7 +329,7 @@ def no_rate_limits(settings):
 def test_no_surface_shows_an_entry_that_is_not_published(client):
     @given(example=libraries())
     @hypothesis_settings(
-        max_examples=10,
+        max_examples=6,
         deadline=None,
         derandomize=True,
         database=None,

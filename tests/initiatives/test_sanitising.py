@@ -348,7 +348,15 @@ def _text_of(response) -> str:
     return raw.decode()
 
 
-@pytest.mark.parametrize("payload", TEXT_PAYLOADS)
+# Two payloads a run, every field holding both (police area names take at
+# most 100 characters).
+PAYLOAD_PAIRS = [
+    " ".join(TEXT_PAYLOADS[n] for n in pair)
+    for pair in [(0, 7), (1, 6), (2, 4), (3, 5)]
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOAD_PAIRS)
 def test_no_user_entered_text_runs_on_any_surface(client, payload):
     rows = _library_written_with(payload)
     curator = type(client)()
@@ -379,7 +387,7 @@ def test_no_user_entered_text_runs_on_any_surface(client, payload):
     assert escape(f"Initiative {payload}") in detail
 
 
-@pytest.mark.parametrize("payload", TEXT_PAYLOADS[:3])
+@pytest.mark.parametrize("payload", TEXT_PAYLOADS[:2])
 def test_data_downloads_carry_text_as_data_never_as_a_page(client, payload):
     _library_written_with(payload)
 

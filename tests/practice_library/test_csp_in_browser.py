@@ -57,6 +57,7 @@ def page(browser):
 
 
 def _violations(page) -> list[str]:
+    page.wait_for_timeout(150)  # violation events are delivered a moment later
     found = page.reported + page.evaluate("window.cspViolations || []")
     page.reported.clear()
     page.evaluate("window.cspViolations = []")
@@ -66,7 +67,6 @@ def _violations(page) -> list[str]:
 def _visit(page, url: str, problems: dict[str, list[str]], name: str) -> None:
     response = page.goto(url)
     assert response is not None and response.status < 400, (name, response)
-    page.wait_for_load_state("networkidle")
     found = _violations(page)
     if found:
         problems[name] = found
@@ -155,7 +155,7 @@ def test_admin_pages_break_no_policy(site, page):
 
     admin("initiative", "initiatives_initiative_change", initiative.pk)
     page.click("text=Withdraw from public view")  # the editorial buttons
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert StateChange.objects.filter(initiative=initiative).exists()
     if found := _violations(page):
         problems["initiative, after a move"] = found
