@@ -9,7 +9,7 @@ PORT ?= 8000
 # The PostgreSQL that `make test` looks for when DATABASE_URL is not set.
 LOCAL_POSTGRESQL := postgres://postgres@127.0.0.1:5432/practice_library
 
-.PHONY: run test lint backup restore bench clean
+.PHONY: run test lint backup restore bench drill clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is needed (set PYTHON=python3.11)")'
@@ -65,6 +65,10 @@ restore: $(VENV)/.runtime-installed
 bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/run.py --initiatives $(or $(N),100000)
+
+## drill: stop PostgreSQL under load and time the outage and the recovery (root; not in make test).
+drill: $(VENV)/.runtime-installed
+	$(BIN)/python bench/drill.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis db.sqlite3

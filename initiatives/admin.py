@@ -1,10 +1,13 @@
 """Curation of the library in the Django admin."""
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -44,9 +47,12 @@ from initiatives.services import (
     issue_api_key,
     mark_reviewed,
     may_publish,
+    one_content_change,
     revoke_api_key,
     transition,
 )
+
+logger = logging.getLogger(__name__)
 
 admin.site.site_header = "PCC early intervention practice library: curation"
 admin.site.site_title = "Practice library curation"
@@ -222,6 +228,10 @@ def _problem(error: ValidationError | PermissionDenied) -> str:
     return str(error)
 
 
+class _ActionRefused(Exception):
+    """Rolls a bulk action back when any selected entry was refused."""
+
+
 class EditorialAdminMixin(admin.ModelAdmin):
     """The editorial workflow in the admin: buttons, bulk actions, guards.
 
@@ -360,18 +370,44 @@ class EditorialAdminMixin(admin.ModelAdmin):
         )
 
     def _apply(self, request, queryset, change, verb: str) -> None:
-        done, refused = 0, []
-        for entry in queryset:
-            try:
-                change(entry)
-            except (ValidationError, PermissionDenied) as error:
-                refused.append(f"{entry}: {_problem(error)}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"{verb} {done} entries.", messages.SUCCESS)
-        for problem in refused:
-            self.message_user(request, f"Not {verb.lower()}: {problem}", messages.ERROR)
+        """Make ``change`` to every selected entry, or to none of them.
+
+        Every entry is tried, so that the message names every refusal at
+        once; one refusal, or any failure, rolls the whole action back.
+        """
+        entries = list(queryset)
+        refused: list[str] = []
+        try:
+            with transaction.atomic(), one_content_change():
+                for entry in entries:
+                    try:
+                        change(entry)
+                    except (ValidationError, PermissionDenied) as error:
+                        refused.append(f"{entry}: {_problem(error)}")
+                if refused:
+                    raise _ActionRefused
+        except _ActionRefused:
+            self.message_user(
+                request,
+                f"Nothing was changed: {len(refused)} of the {len(entries)} "
+                "selected entries cannot be changed so. Fix or unselect them "
+                "and try again.",
+                messages.ERROR,
+            )
+            for problem in refused:
+                self.message_user(request, problem, messages.ERROR)
+            return
+        except Exception:
+            logger.exception("Bulk action %r failed; rolled back", verb)
+            self.message_user(
+                request,
+                "Nothing was changed: the action failed part-way and was undone. "
+                "The error has been logged; please try again or tell the site's "
+                "administrator.",
+                messages.ERROR,
+            )
+            return
+        self.message_user(request, f"{verb} {len(entries)} entries.", messages.SUCCESS)
 
     def _move_selected(self, request, queryset, to_state: str, verb: str) -> None:
         reason = request.POST.get("reason", "")[:1000]
@@ -667,9 +703,10 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected keys (refused at once)")
     def revoke_selected(self, request, queryset):
         count = 0
-        for key in queryset.filter(revoked_at__isnull=True):
-            revoke_api_key(key)
-            count += 1
+        with transaction.atomic():  # all the selected keys, or none
+            for key in queryset.filter(revoked_at__isnull=True):
+                revoke_api_key(key)
+                count += 1
         self.message_user(request, f"Revoked {count} keys.", messages.SUCCESS)
 
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +44,16 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if not value:
@@ -62,15 +73,24 @@ def env_url_path(name: str, default: str) -> str:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# DJANGO_ENV=production turns on the HTTPS-only settings ("Deploying
+# securely", at the end) and refuses to start with unsafe ones.
+DJANGO_ENV = env_str("DJANGO_ENV", "development").lower()
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}."
+    )
+PRODUCTION = DJANGO_ENV == "production"
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
+if not SECRET_KEY and not PRODUCTION:
     if not DEBUG:
         raise ImproperlyConfigured(
             "Set DJANGO_SECRET_KEY (a long random string), or DJANGO_DEBUG=true "
             "for local development."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []
@@ -95,6 +115,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "csp",
     "themes",
     "initiatives",
 ]
@@ -102,15 +123,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "practice_library.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Inside CSPMiddleware: it adjusts the policy before that writes it.
+    "practice_library.security.SecurityHeadersMiddleware",
+    # Above ApiErrorMiddleware, so the API's rewritten errors get it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "practice_library.api_errors.ApiErrorMiddleware",
+    "practice_library.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -148,15 +174,25 @@ USES_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgres
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_cache(location: str) -> dict:
+    """The cache settings for a Redis server at ``location``."""
+    return {
+        # Django's RedisCache, but an unreachable Redis is a cache miss,
+        # not an error (see practice_library/cache.py).
+        "BACKEND": "practice_library.cache.ResilientRedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "practice-library",
+        "OPTIONS": {
+            "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
+            "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+        },
+    }
+
+
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "practice-library",
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {
         "default": {
@@ -372,6 +408,94 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Deploying securely ---
+# Every mode: a strict Content Security Policy (django-csp) and the other
+# security headers. practice_library.security adds Permissions-Policy and
+# widens the policy, by hashes, for the few inline bits of the admin, the API
+# docs and the browsable API; nothing on the public pages is inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": PRODUCTION,
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+
+# A request that finds the database down gets a 503 at once (practice_library
+# .outage); connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds rather
+# than hanging. Kept connections are checked before reuse (conn_health_checks
+# above), so the app recovers by itself when the database is back.
+if USES_POSTGRESQL:
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
+# Seconds a client is told to wait (Retry-After) while the database is down.
+DATABASE_RETRY_AFTER = 10
+
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG=true is for development only: it shows tracebacks and "
+            "settings to anyone. Unset it when DJANGO_ENV=production."
+        )
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+        or SECRET_KEY.startswith(("django-insecure", "tests-only"))
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs DJANGO_SECRET_KEY set to a long random "
+            "string (50 characters or more, never a default or example key), "
+            "e.g. the output of: python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'"
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs DJANGO_ALLOWED_HOSTS: the host names "
+            "the site answers to, comma-separated (e.g. library.example.org)."
+        )
+    # HTTPS only. The proxy in front terminates TLS and must set (not pass
+    # through) X-Forwarded-Proto; /healthz stays reachable over plain HTTP
+    # for load balancers.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # "__Host-" cookies are HTTPS-only, for this host alone and all its paths:
+    # a neighbouring subdomain cannot set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # The two HSTS options are deliberate, documented choices (README,
+    # "Deploying securely"); check --deploy need not repeat them.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
+
 # --- Performance ---
 # The result cache (initiatives.result_cache) keeps search results and facet
 # counts, keyed on the content version, for RESULT_CACHE_SECONDS; RESULT_CACHE
@@ -392,6 +516,7 @@ if READ_REPLICA:
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=True,
     )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["practice_library.replica.ReplicaRouter"]
     MIDDLEWARE.insert(

@@ -160,19 +160,80 @@ def test_editor_does_not_see_the_publishing_actions(client):
     assert "mark_reviewed_selected" not in actions
 
 
-def test_bulk_publish_reports_each_refusal(client):
-    ready = make_initiative(state=R)
-    no_summary = make_initiative(state=R, summary="")
+def test_bulk_publish_is_all_or_nothing_and_names_each_refusal(client):
+    ready = make_initiative(state=R, title="Ready")
+    no_summary = make_initiative(state=R, summary="", title="Unfinished")
+    no_area = make_initiative(state=R, police_areas=[], title="Nowhere")
 
     response = _bulk(
-        _as(client, "publisher"), Initiative, "publish_selected", [ready, no_summary]
+        _as(client, "publisher"),
+        Initiative,
+        "publish_selected",
+        [ready, no_summary, no_area],
     )
 
     text = response.content.decode()
-    assert "Published 1 entries." in text
-    assert "Write a summary before publishing." in text
-    no_summary.refresh_from_db()
-    assert no_summary.state == R
+    assert "Nothing was changed: 2 of the 3 selected entries" in text
+    assert "Unfinished: Write a summary before publishing." in text
+    assert "Nowhere: Choose at least one police area before publishing." in text
+    for entry in (ready, no_summary, no_area):
+        entry.refresh_from_db()
+        assert (entry.state, entry.published_at) == (R, None)
+    assert not StateChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "before"),
+    [("publish_selected", R), ("withdraw_selected", P), ("mark_reviewed_selected", P)],
+)
+def test_a_bulk_action_that_fails_half_way_changes_nothing(
+    client, monkeypatch, action, before
+):
+    from initiatives import admin as curation
+
+    entries = [make_initiative(state=before) for _ in range(3)]
+    calls = []
+
+    def failing_second_time(real):
+        def change(*args, **kwargs):
+            calls.append(args[0])
+            if len(calls) == 2:
+                raise RuntimeError("the database went away half-way")
+            return real(*args, **kwargs)
+
+        return change
+
+    monkeypatch.setattr(
+        curation, "transition", failing_second_time(curation.transition)
+    )
+    monkeypatch.setattr(
+        curation, "mark_reviewed", failing_second_time(curation.mark_reviewed)
+    )
+
+    response = _bulk(_as(client, "publisher"), Initiative, action, entries)
+
+    assert len(calls) == 2  # the first entry was changed before the failure
+    assert (
+        "Nothing was changed: the action failed part-way" in response.content.decode()
+    )
+    for entry in entries:
+        stored = Initiative.objects.get(pk=entry.pk)
+        assert (stored.state, stored.last_reviewed_at, stored.withdrawn_at) == (
+            before,
+            entry.last_reviewed_at,
+            entry.withdrawn_at,
+        )
+    assert not StateChange.objects.exists()
+
+
+def test_a_bulk_action_that_succeeds_changes_every_entry(client):
+    entries = [make_initiative(state=R) for _ in range(3)]
+
+    response = _bulk(_as(client, "publisher"), Initiative, "publish_selected", entries)
+
+    assert "Published 3 entries." in response.content.decode()
+    assert set(Initiative.objects.values_list("state", flat=True)) == {P}
+    assert StateChange.objects.count() == 3
 
 
 def _form(area, **overrides) -> dict:

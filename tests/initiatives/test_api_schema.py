@@ -11,6 +11,7 @@ from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.generation.stateful import run_state_machine_as_test
 
 from initiatives.filters import InitiativeFilterSet
 from practice_library.wsgi import application
@@ -268,3 +269,37 @@ def test_api_conforms_to_its_schema(api_schema, mode):
             failures.append(f"{operation.label}:\n{error}")
 
     assert not failures, "\n\n".join(failures)
+
+
+def test_api_holds_when_calls_follow_links(api_schema):
+    """The stateful phase: schemathesis infers the links from each list to
+    its entries and walks them, a list's slugs feeding the entry it asks
+    for next, with valid and invalid data and every default check."""
+    state_machine = api_schema.as_state_machine()
+
+    calls: list[tuple[str, int]] = []
+
+    class FollowingLinks(state_machine):  # type: ignore[misc,valid-type]
+        def before_call(self, case):
+            _first_page(case)
+
+        def after_call(self, response, case):
+            calls.append((case.operation.label, response.status_code))
+
+    # One link from each of the six lists to its entries.
+    links = [name for name in dir(state_machine) if "___200_" in name]
+    assert len(links) == 6, links
+    run_state_machine_as_test(
+        FollowingLinks,
+        settings=hypothesis_settings(
+            max_examples=30,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    # Entries were reached through the slugs their lists gave.
+    found = {label for label, status in calls if status == 200 and "{slug}" in label}
+    assert len(found) >= 4, calls

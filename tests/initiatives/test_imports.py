@@ -355,6 +355,70 @@ def test_admin_confirm_step_is_all_or_nothing(client, vocabulary):
     assert "Nothing was imported" in response.content.decode()
 
 
+class SecondRowFails:
+    """Once armed, the second row's links fail to save, after the first row
+    was written, as when the database goes away part-way."""
+
+    def __init__(self):
+        self.armed = True
+        self.saved: list[int] = []
+
+
+@pytest.fixture
+def second_row_fails(monkeypatch):
+    from django.db import DatabaseError
+
+    from initiatives.imports import InitiativeResource
+
+    real = InitiativeResource.save_m2m
+    failure = SecondRowFails()
+
+    def save_m2m(self, instance, row, **kwargs):
+        if failure.armed:
+            failure.saved.append(instance.pk)
+            if len(failure.saved) == 2:
+                raise DatabaseError("the database went away half-way")
+        return real(self, instance, row, **kwargs)
+
+    monkeypatch.setattr(InitiativeResource, "save_m2m", save_m2m)
+    return failure
+
+
+THREE_ROWS = "title,police_areas\nFirst,kent\nSecond,essex\nThird,kent\n"
+
+
+def test_a_command_import_that_fails_half_way_writes_nothing(
+    tmp_path, vocabulary, second_row_fails
+):
+    path = tmp_path / "initiatives.csv"
+    path.write_text(THREE_ROWS, encoding="utf-8")
+
+    ok, _, err = _run(path)
+
+    assert not ok
+    assert second_row_fails.saved[0] is not None  # the first row was written
+    assert "the database went away half-way" in err
+    assert not Initiative.objects.exists()
+    assert not Initiative.history.filter(title__in=["First", "Second"]).exists()
+
+
+def test_an_admin_import_that_fails_half_way_writes_nothing(
+    client, vocabulary, second_row_fails
+):
+    client.force_login(make_editor())
+    second_row_fails.armed = False
+    preview = _upload(client, THREE_ROWS)
+    confirm = dict(preview.context["confirm_form"].initial)
+    second_row_fails.armed = True
+
+    response = client.post(_import_url("process_import"), confirm, follow=True)
+
+    assert len(second_row_fails.saved) >= 2
+    assert "Nothing was imported" in response.content.decode()
+    assert not Initiative.objects.exists()
+    assert not Initiative.history.filter(title__in=["First", "Second"]).exists()
+
+
 # -- export of every admin list ------------------------------------------------
 
 EXPORTED = [

@@ -1,10 +1,33 @@
-"""No script reaches a reader: Markdown is sanitised, links are http(s) only."""
+"""No script reaches a reader: Markdown is sanitised, links are http(s) only,
+and every other text anyone types is escaped on every surface that shows it."""
+
+import datetime
+import json
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
-from initiatives.models import Initiative, Organisation
-from tests.factories import make_initiative, make_police_area, make_publisher
+from initiatives.models import (
+    BriefingMention,
+    Funding,
+    GovernancePeriod,
+    Initiative,
+    KeyFinding,
+    Organisation,
+)
+from initiatives.services import submit_suggestion
+from tests.factories import (
+    make_briefing,
+    make_initiative,
+    make_organisation,
+    make_police_area,
+    make_publisher,
+    make_target_group,
+    make_theme,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +208,207 @@ def test_admin_accepts_http_and_https_addresses(client, typed, stored):
 
     assert response.status_code == 302
     assert Initiative.objects.get().website == stored
+
+
+# -- every other user-entered text, on every surface that shows it -------------
+
+# Plain-text fields are escaped, never sanitised: each payload must come back
+# as text. Each carries a marker ("xss1", ...) to find it by.
+TEXT_PAYLOADS = [
+    "<script>alert('xss1')</script>",
+    "<img src=x onerror=alert('xss2')>",
+    "\"><svg onload=alert('xss3')>",
+    "</script><script>alert('xss4')</script>",
+    "'><iframe src=javascript:alert('xss5')></iframe>",
+    "<a href=\"javascript:alert('xss6')\">x</a>",
+    "]]><script>alert('xss7')</script><![CDATA[",
+    "</title><style>body{display:none}</style><b>xss8</b>",
+]
+# Markdown fields (descriptions, evidence notes) may keep harmless markup
+# such as <b>; none of these may ever be live.
+LIVE = ["<script>alert(", "<img src=x", "<svg onload", "<iframe", '<a href="javascript:',
+        "<style>body"]  # fmt: skip
+
+
+def _library_written_with(payload: str) -> dict:
+    """Every text a curator or a submitter types, set to ``payload``."""
+    area = make_police_area(name=f"Area {payload}", slug="kent")
+    GovernancePeriod.objects.create(
+        police_area=area,
+        kind="pcc",
+        body_name=f"Commissioner {payload}",
+        started_on=datetime.date(2012, 11, 22),
+        note=f"Note {payload}",
+    )
+    theme = make_theme(name=f"Theme {payload}", description=payload, slug="youth")
+    group = make_target_group(name=f"Group {payload}", slug="women")
+    organisation = make_organisation(
+        name=f"Trust {payload}", description=payload, slug="trust"
+    )
+    initiative = make_initiative(
+        title=f"Initiative {payload}",
+        slug="hub",
+        summary=f"Summary {payload}",
+        evidence_note=f"Evidence {payload}",
+        contact_name=f"Contact {payload}",
+        police_areas=[area],
+        themes=[theme],
+        target_groups=[group],
+        organisations={"lead": organisation},
+    )
+    Funding.objects.create(initiative=initiative, funder=organisation, note=payload)
+    briefing = make_briefing(
+        title=f"Briefing {payload}",
+        slug="spotlight",
+        series=f"Series {payload}",
+        summary=f"Briefing summary {payload}",
+        themes=[theme],
+    )
+    briefing.publishers.add(organisation)
+    BriefingMention.objects.create(
+        briefing=briefing, initiative=initiative, note=payload, order=1
+    )
+    KeyFinding.objects.create(briefing=briefing, text=f"Finding {payload}", order=1)
+    suggestion = submit_suggestion(
+        title=f"Suggested {payload}"[:200],
+        police_areas=[area],
+        summary=f"Suggested summary {payload}",
+        submitter_name=f"Name {payload}"[:200],
+        submitter_email="someone@example.org",
+        submitter_organisation=f"Org {payload}"[:200],
+        consent=True,
+    )
+    return {
+        "area": area,
+        "theme": theme,
+        "organisation": organisation,
+        "initiative": initiative,
+        "briefing": briefing,
+        "suggestion": suggestion,
+        "governance": area.governance_periods.get(),
+    }
+
+
+def _public_surfaces(rows: dict) -> list[str]:
+    initiative, briefing = rows["initiative"], rows["briefing"]
+    return [
+        reverse("initiatives:home"),
+        reverse("initiatives:list"),
+        reverse("initiatives:list") + "?q=initiative&theme=youth",
+        initiative.get_absolute_url(),
+        reverse("initiatives:police-area-list"),
+        reverse("initiatives:police-area-detail", args=["kent"]),
+        reverse("initiatives:police-area-compare"),
+        reverse("themes:list"),
+        reverse("themes:detail", args=["youth"]),
+        reverse("initiatives:briefing-list"),
+        briefing.get_absolute_url(),
+        reverse("initiatives:organisation-list"),
+        reverse("initiatives:organisation-detail", args=["trust"]),
+        reverse("initiatives:suggest"),
+        reverse("initiatives:feed"),
+        reverse("themes:feed", args=["youth"]),
+        reverse("initiatives:police-area-feed", args=["kent"]),
+        reverse("sitemap"),
+        reverse("sitemap-section", args=["initiatives"]),
+        reverse("api:index"),
+    ]
+
+
+def _admin_surfaces(rows: dict) -> list[str]:
+    def admin(model: str, view: str, *args) -> str:
+        return reverse(f"admin:initiatives_{model}_{view}", args=args)
+
+    return [
+        admin("initiative", "changelist"),
+        admin("initiative", "change", rows["initiative"].pk),
+        admin("initiative", "change", rows["suggestion"].initiative_id),
+        admin("initiative", "history", rows["initiative"].pk),
+        admin("initiative", "data_quality"),
+        admin("briefing", "changelist"),
+        admin("briefing", "change", rows["briefing"].pk),
+        admin("organisation", "changelist"),
+        admin("organisation", "change", rows["organisation"].pk),
+        admin("policearea", "changelist"),
+        admin("policearea", "change", rows["area"].pk),
+        admin("governanceperiod", "changelist"),
+        admin("governanceperiod", "change", rows["governance"].pk),
+        admin("suggestion", "changelist"),
+        admin("suggestion", "change", rows["suggestion"].pk),
+        admin("statechange", "changelist"),
+        reverse("admin:themes_theme_changelist"),
+        reverse("admin:index"),
+    ]
+
+
+def _text_of(response) -> str:
+    raw = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    return raw.decode()
+
+
+# Two payloads a run, every field holding both (police area names take at
+# most 100 characters).
+PAYLOAD_PAIRS = [
+    " ".join(TEXT_PAYLOADS[n] for n in pair)
+    for pair in [(0, 7), (1, 6), (2, 4), (3, 5)]
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOAD_PAIRS)
+def test_no_user_entered_text_runs_on_any_surface(client, payload):
+    rows = _library_written_with(payload)
+    curator = type(client)()
+    curator.force_login(make_user(is_staff=True, is_superuser=True))
+    pages = [(client, path) for path in _public_surfaces(rows)] + [
+        (curator, path) for path in _admin_surfaces(rows)
+    ]
+    # The browsable API renders JSON into HTML.
+    pages += [
+        (client, reverse("api:initiative-detail", args=["hub"]) + "?format=api"),
+        (client, reverse("api:briefing-detail", args=["spotlight"]) + "?format=api"),
+    ]
+
+    for who, path in pages:
+        response = who.get(path)
+        assert response.status_code == 200, path
+        html = _text_of(response)
+        for live in LIVE:
+            assert live not in html, (path, live)
+        # JSON-LD is data inside <script>: it must not be able to end it.
+        for block in re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+        ):
+            assert "<" not in block, path
+            json.loads(block)
+    # The visible text is what was typed: escaped, not dropped.
+    detail = client.get(rows["initiative"].get_absolute_url()).content.decode()
+    assert escape(f"Initiative {payload}") in detail
+
+
+@pytest.mark.parametrize("payload", TEXT_PAYLOADS[:2])
+def test_data_downloads_carry_text_as_data_never_as_a_page(client, payload):
+    _library_written_with(payload)
+
+    for path in [
+        reverse("initiatives:export-csv"),
+        reverse("initiatives:export-json"),
+        reverse("api:initiative-list"),
+        reverse("api:initiative-list") + "?format=csv",
+        reverse("api:briefing-detail", args=["spotlight"]),
+        reverse("api:organisation-list") + "?format=csv",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        # Not HTML, and browsers are told not to guess otherwise.
+        assert response["Content-Type"].split(";")[0] in {
+            "text/csv",
+            "application/json",
+        }
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert payload in _text_of(response) or json.dumps(payload) in _text_of(
+            response
+        )
+    download = client.get(reverse("initiatives:export-csv"))
+    assert download["Content-Disposition"].startswith("attachment;")

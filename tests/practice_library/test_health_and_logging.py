@@ -1,3 +1,4 @@
+import io
 import logging
 
 import pytest
@@ -70,3 +71,98 @@ def test_secret_looking_parameters_are_redacted_in_the_log(client, caplog):
     assert "pk_live_123" not in message
     assert "api_key=%5Bredacted%5D" in message
     assert "q=hub" in message
+
+
+# -- what reaches the logs: errors with tracebacks, never a secret -------------
+
+
+@pytest.fixture
+def log_output():
+    """What the configured handlers write, and everything logged at DEBUG.
+
+    The handlers that LOGGING configures ("requests" on stdout, "stderr" on
+    stderr) keep their levels and formats; only their streams are swapped.
+    A catch-all handler on every logger records what more verbose settings
+    (DJANGO_LOG_LEVEL=DEBUG) would let through.
+    """
+    configured = {"requests": io.StringIO(), "stderr": io.StringIO()}
+    everything = io.StringIO()
+    catch_all = logging.StreamHandler(everything)
+    catch_all.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    loggers = [logging.getLogger()] + [
+        logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+    ]
+    swapped, levels = [], {}
+    for logger in loggers:
+        for handler in logger.handlers:
+            if handler.name in configured and isinstance(
+                handler, logging.StreamHandler
+            ):
+                swapped.append((handler, handler.setStream(configured[handler.name])))
+        levels[logger] = logger.level
+        logger.addHandler(catch_all)
+        logger.setLevel(min(logger.level or logging.DEBUG, logging.DEBUG))
+    yield {"stdout": configured["requests"], "stderr": configured["stderr"]}, everything
+    for handler, stream in swapped:
+        handler.setStream(stream)
+    for logger, level in levels.items():
+        logger.removeHandler(catch_all)
+        logger.setLevel(level)
+
+
+def test_errors_reach_stderr_with_a_traceback_and_no_secret_reaches_any_log(
+    client, settings, monkeypatch, log_output
+):
+    from initiatives import views
+    from initiatives.models import PartnerApiKey
+    from initiatives.services import issue_api_key
+    from tests.factories import make_publisher
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    streams, everything = log_output
+    wrong_password, password = "W0ng-Pa55word-7f3a", "correct horse battery"
+    make_publisher(username="pat")
+    whole_key = issue_api_key(PartnerApiKey(partner_name="Essex data team"))
+    login = reverse("admin:login")
+
+    for _ in range(3):  # the last is locked out
+        client.post(login, {"username": "pat", "password": wrong_password})
+    client.post(login, {"username": "sam", "password": wrong_password})
+    other = type(client)()
+    assert (
+        other.post(
+            login, {"username": "pat", "password": password}, REMOTE_ADDR="192.0.2.7"
+        ).status_code
+        == 302
+    )
+    session_id = other.cookies["sessionid"].value
+    other.get(reverse("admin:index"))
+    api = reverse("api:initiative-list")
+    client.get(api, HTTP_AUTHORIZATION=f"Api-Key {whole_key}")
+    client.get(api, HTTP_X_API_KEY=whole_key)
+    client.get(api, {"api_key": whole_key, "password": password})
+    client.get(api, HTTP_AUTHORIZATION=f"Api-Key {whole_key}x")  # refused
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the home page failed")
+
+    monkeypatch.setattr(views, "published_initiative_count", fail)
+    other.raise_request_exception = False
+    failed = other.get(
+        reverse("initiatives:home") + f"?token={whole_key}",
+        HTTP_AUTHORIZATION=f"Api-Key {whole_key}",
+    )
+
+    assert failed.status_code == 500
+    stderr, stdout = streams["stderr"].getvalue(), streams["stdout"].getvalue()
+    assert "ERROR django.request Internal Server Error: /" in stderr
+    assert "Traceback (most recent call last)" in stderr
+    assert "RuntimeError: the home page failed" in stderr
+    assert "GET /?token=%5Bredacted%5D 500 " in stdout
+    assert "POST /admin/login/ 429 " in stdout  # axes' lockout, logged
+    secrets = [wrong_password, password, whole_key, whole_key.split(".")[1], session_id]
+    for text in (stdout, stderr, everything.getvalue()):
+        assert text
+        for secret in secrets:
+            assert secret not in text, secret

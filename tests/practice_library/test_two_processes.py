@@ -25,6 +25,7 @@ from django.db import connection
 
 from initiatives.models import PartnerApiKey
 from initiatives.services import issue_api_key, withdraw_initiative
+from practice_library.settings import redis_cache
 from tests.factories import make_curator, make_initiative
 
 pytestmark = [
@@ -75,13 +76,7 @@ def redis_url(settings):
     )  # fmt: skip
     url = f"redis://127.0.0.1:{port}/0"
     # This test process writes like a curator would: through the same cache.
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": url}
-        | {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "KEY_PREFIX": "practice-library",
-        }
-    }
+    settings.CACHES = {"default": redis_cache(url)}
     yield url
     server.terminate()
     server.wait()
