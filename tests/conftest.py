@@ -125,6 +125,31 @@ def _content_version_shared_at_once(monkeypatch):
     monkeypatch.setattr(services, "transaction", CommitsAtOnce)
 
 
+@pytest.fixture
+def throttle_rates(settings):
+    """Set some API throttle rates, keeping every other scope's rate."""
+
+    def set_rates(**rates: str) -> None:
+        current = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**current, **rates},
+        }
+
+    return set_rates
+
+
+@pytest.fixture
+def no_rate_limits(settings, throttle_rates):
+    """Lift every rate limit, for tests that send many requests."""
+    throttle_rates(
+        **dict.fromkeys(
+            settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/minute"
+        )
+    )
+    settings.SUGGESTION_RATE_LIMIT = 100000
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache

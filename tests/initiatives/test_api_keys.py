@@ -22,12 +22,9 @@ NOW = 1_800_000_015.5
 
 
 @pytest.fixture
-def rates(settings, monkeypatch):
+def rates(throttle_rates, monkeypatch):
     """Small limits, and a clock that does not move, for fast exact tests."""
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anonymous": "3/minute", "partner": "5/minute"},
-    }
+    throttle_rates(anonymous="3/minute", partner="5/minute")
     monkeypatch.setattr(authentication.time, "time", lambda: NOW)
 
 

@@ -153,15 +153,9 @@ class TestSuggesting:
         assert response.json()["code"] == "method_not_allowed"
 
     def test_each_key_may_send_only_so_many(
-        self, client, partner, settings, monkeypatch
+        self, client, partner, throttle_rates, monkeypatch
     ):
-        settings.REST_FRAMEWORK = {
-            **settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_RATES": {
-                **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-                "partner-suggestions": "2/hour",
-            },
-        }
+        throttle_rates(**{"partner-suggestions": "2/hour"})
         monkeypatch.setattr(authentication.time, "time", lambda: 1_800_000_000.0)
 
         statuses = [

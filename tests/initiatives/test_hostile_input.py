@@ -236,6 +236,8 @@ def _public_paths() -> dict[str, str]:
         "api docs": reverse("api:docs"),
         "api schema": reverse("api:schema"),
         "api root": reverse("api:api-root"),
+        # Partners POST suggestions here; a GET is a 405, but must stay one.
+        "api suggestions": reverse("api:suggestion-list"),
     }
     for section in SITEMAPS:
         paths[f"sitemap {section}"] = reverse("sitemap-section", args=[section])
@@ -262,7 +264,7 @@ PAGES = [
     "api initiative list", "api initiative", "api police-area list", "api police-area",
     "api theme list", "api theme", "api briefing list", "api briefing",
     "api organisation list", "api organisation", "api target-group list",
-    "api target-group",
+    "api target-group", "api suggestions",
 ]  # fmt: skip
 
 
@@ -285,18 +287,6 @@ def _public_view_names() -> set[str]:
 
     walk(get_resolver().url_patterns, "")
     return names
-
-
-@pytest.fixture
-def no_rate_limits(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            "anonymous": "100000/minute",
-            "partner": "100000/minute",
-        },
-    }
-    settings.SUGGESTION_RATE_LIMIT = 100000
 
 
 @pytest.mark.usefixtures("seeded_library", "no_rate_limits")

@@ -39,14 +39,11 @@ def _backend(url: str) -> dict:
 
 
 @pytest.fixture
-def redis_down(settings):
+def redis_down(settings, throttle_rates):
     """The cache is a Redis that nothing listens for, with a password."""
     url = f"redis://:hunter2-secret@127.0.0.1:{_free_port()}/0"
     settings.CACHES = {"default": _backend(url)}
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anonymous": "2/minute", "partner": "2/minute"},
-    }
+    throttle_rates(anonymous="2/minute", partner="2/minute")
     settings.SUGGESTION_RATE_LIMIT = 1
     return url
 

@@ -83,7 +83,7 @@ def redis_url(settings):
 
 
 @pytest.fixture
-def two_processes(redis_url):
+def two_processes(redis_url, tmp_path):
     database = connection.settings_dict
     environment = {
         **os.environ,
@@ -99,7 +99,15 @@ def two_processes(redis_url):
         "API_ANONYMOUS_RATE": "100000/minute",
         "API_PARTNER_RATE": "3/day",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
     }
+    # Production serves the hashed static names that collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        check=True,
+    )
     ports = [_free_port(), _free_port()]
     processes = [
         subprocess.Popen(
