@@ -6,6 +6,7 @@ from one of these selectors.
 
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -294,5 +295,5 @@ def content_version() -> tuple[int, datetime.datetime]:
     if version is None:
         row, _ = ContentVersion.objects.get_or_create(pk=1)
         version = (row.number, row.changed_at)
-        cache.add(CONTENT_VERSION_CACHE_KEY, version, None)
+        cache.add(CONTENT_VERSION_CACHE_KEY, version, settings.CONTENT_VERSION_SECONDS)
     return version

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -77,7 +78,11 @@ def bump_content_version() -> None:
 
 def _share_content_version() -> None:
     row = ContentVersion.objects.get(pk=1)
-    cache.set(CONTENT_VERSION_CACHE_KEY, (row.number, row.changed_at), None)
+    cache.set(
+        CONTENT_VERSION_CACHE_KEY,
+        (row.number, row.changed_at),
+        settings.CONTENT_VERSION_SECONDS,
+    )
 
 
 # The editorial workflow: every allowed move, and whether it needs the right

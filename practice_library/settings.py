@@ -504,6 +504,11 @@ if PRODUCTION:
 # it needs REDIS_URL, or each process would keep a cache of its own.
 RESULT_CACHE = env_bool("RESULT_CACHE", True)
 RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 3600) if RESULT_CACHE else 0
+# Without REDIS_URL each process has a cache of its own and cannot hear of
+# another process's changes, so it re-reads the content version from the
+# database after this many seconds. Redis shares a new version at once.
+SHARED_CACHE = bool(REDIS_URL)
+CONTENT_VERSION_SECONDS = None if SHARED_CACHE else 2
 
 # --- Read replica ---
 # With DATABASE_REPLICA_URL, public GET and HEAD requests read from a replica

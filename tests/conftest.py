@@ -83,6 +83,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(autouse=True)
 def _fast_and_plain_settings(settings):
+    # One process: the content version it caches cannot go stale unseen.
+    settings.CONTENT_VERSION_SECONDS = None
     # MD5 is insecure but fast: fine for throwaway test users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # live_server serves /static/ through the finders, which do not know the

@@ -1,6 +1,10 @@
+import time
+
 import pytest
 from django.core.cache import cache
+from django.db.models import F
 
+from initiatives.models import ContentVersion
 from initiatives.selectors import CONTENT_VERSION_CACHE_KEY, content_version
 from initiatives.services import publish_initiative, withdraw_initiative
 from tests.factories import make_initiative, make_theme
@@ -44,3 +48,18 @@ def test_a_slow_reader_cannot_put_an_older_version_back(
 
     assert new[0] > old[0]
     assert content_version() == new
+
+
+def test_a_process_without_a_shared_cache_soon_sees_another_process_change(
+    settings,
+):
+    # Without Redis each process caches the version alone, for a short while.
+    settings.CONTENT_VERSION_SECONDS = 0.2
+    before = content_version()
+
+    # Another process publishes: the row changes, this process's cache not.
+    ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
+
+    assert content_version() == before
+    time.sleep(0.3)
+    assert content_version()[0] == before[0] + 1

@@ -48,6 +48,8 @@ def _production(**overrides: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": GOOD_KEY,
         "DJANGO_ALLOWED_HOSTS": "library.example.org",
         "DATABASE_URL": url if settings.USES_POSTGRESQL else "",
+        # Not connected to by the checks; production shares one cache.
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     return environment | overrides
 
@@ -61,6 +63,19 @@ def test_the_deploy_check_reports_nothing_in_production():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_the_deploy_check_asks_for_a_shared_cache():
+    result = _run(
+        _production(REDIS_URL=""), "manage.py", "check", "--deploy",
+        "--fail-level", "WARNING",
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert "practice_library.W001" in result.stderr
+    assert "REDIS_URL is not set" in result.stderr
 
 
 # What a request sees in production: run in a fresh process, through Django's
