@@ -8,7 +8,7 @@ versions, which could help an attacker.
 import logging
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -22,6 +22,12 @@ def _database_answers() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
+    except DatabaseError as error:
+        # An outage, probed every few seconds: one line each time is enough.
+        logger.warning(
+            "Health check: the database did not answer (%s)", type(error).__name__
+        )
+        return False
     except Exception:
         logger.exception("Health check: the database did not answer")
         return False
