@@ -50,6 +50,7 @@ from initiatives.filters import (
     InitiativeFilterSet,
     MomentField,
     PageForm,
+    more_than_one,
 )
 from initiatives.http import (
     CONDITIONAL_METHODS,
@@ -105,7 +106,6 @@ from initiatives.services import submit_suggestion
 from practice_library.renderers import CSVRenderer, Table
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-GIVE_ONCE = "Give this parameter once."
 NOT_UTF8 = "This value is not valid UTF-8 text."
 # A date, or a date and time with its offset from UTC (RFC 3339).
 UPDATED_SINCE = re.compile(
@@ -147,8 +147,10 @@ def parameter_errors(
     for name in undecodable_parameters(request.META.get("QUERY_STRING", "")):
         errors[name].append(NOT_UTF8)
     for name, values in request.query_params.lists():
-        if len(values) > 1 and name not in repeatable:
-            errors[name].append(GIVE_ONCE)
+        problem = None if name in repeatable else more_than_one(values)
+        if problem:
+            errors[name].append(problem)
+    # The same message from the paging form or the FilterSet is given once.
     for name, messages in PageForm(request.query_params).errors.items():
         errors[name].extend(str(message) for message in messages)
     return errors
@@ -181,8 +183,9 @@ class ContentNegotiation(DefaultContentNegotiation):
         chosen = request.query_params.getlist(self.settings.URL_FORMAT_OVERRIDE)
         if chosen and chosen != [""]:  # empty means not given, as for DRF
             formats = [renderer.format for renderer in renderers]
-            if len(chosen) > 1:
-                raise exceptions.ValidationError({"format": [GIVE_ONCE]})
+            problem = more_than_one(chosen)
+            if problem:
+                raise exceptions.ValidationError({"format": [problem]})
             if chosen[0] not in formats:
                 raise exceptions.ValidationError(
                     {"format": [f"Choose one of: {', '.join(formats)}."]}

@@ -111,6 +111,14 @@ def _unreadable(values: list[str]) -> str | None:
     return None
 
 
+def more_than_one(values: list[str]) -> str | None:
+    """The problem with a single-valued parameter given several values."""
+    given = len(set(values))
+    if given > 1:
+        return f"Give one value only: the address gives {given}."
+    return None
+
+
 def _takes_many(filter_: django_filters.Filter) -> bool:
     # ModelMultipleChoiceFilter is a MultipleChoiceFilter too.
     return isinstance(filter_, django_filters.MultipleChoiceFilter)
@@ -246,11 +254,9 @@ class InitiativeFilterSet(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         for key in self.data.keys() if self.is_bound else ():
             if key in self.filters and not _takes_many(self.filters[key]):
-                given = len(set(self.data.getlist(key)))
-                if given > 1:
-                    self.parameter_problems[key] = (
-                        f"Give one value only: the address gives {given}."
-                    )
+                problem = more_than_one(self.data.getlist(key))
+                if problem:
+                    self.parameter_problems[key] = problem
         # Set by the first search: the text searched for, and the spelling
         # correction when the typed text found nothing but the correction did.
         self.effective_search_text: str | None = None
@@ -429,9 +435,7 @@ class PageForm(forms.Form):
         cleaned = super().clean()
         if isinstance(self.data, QueryDict):
             for name in self.fields:
-                given = len(set(self.data.getlist(name)))
-                if given > 1:
-                    self.add_error(
-                        name, f"Give one value only: the address gives {given}."
-                    )
+                problem = more_than_one(self.data.getlist(name))
+                if problem:
+                    self.add_error(name, problem)
         return cleaned

@@ -667,6 +667,23 @@ def test_every_bad_parameter_is_reported_at_once(client):
     }
 
 
+@pytest.mark.parametrize(
+    ("query", "parameter", "given"),
+    [
+        ("page=1&page=2", "page", 2),
+        ("page_size=5&page_size=9", "page_size", 2),
+        ("q=one&q=two&q=3", "q", 3),
+        ("format=json&format=csv", "format", 2),
+    ],
+)
+def test_a_repeated_parameter_is_one_message(client, query, parameter, given):
+    response = client.get(f"{LIST}?{query}")
+
+    assert response.json()["errors"] == {
+        parameter: [f"Give one value only: the address gives {given}."]
+    }
+
+
 def test_a_page_past_the_last_says_which_is_last(client, library):
     response = client.get(f"{LIST}?page=3&page_size=2")
 
