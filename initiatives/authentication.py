@@ -14,7 +14,6 @@ when ``REDIS_URL`` is set) counts together.
 import time
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
@@ -24,6 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from initiatives.models import PartnerApiKey
+from practice_library.cache import count_in_window
 
 KEYWORD = "Api-Key"
 # The units a rate may use, as settings.env_rate accepts them.
@@ -121,13 +121,7 @@ class FixedWindowRateThrottle(BaseThrottle):
         window_start = int(now // window) * window
         self.seconds_left = window_start + window - now
         key = f"throttle:{self.scope}:{self.client(request)}:{window_start}"
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
-        return count <= limit
+        return count_in_window(key, window + 1) <= limit
 
     def wait(self) -> float:
         return self.seconds_left

@@ -70,6 +70,7 @@ from initiatives.selectors import (
     themes_with_counts,
 )
 from initiatives.services import submit_suggestion
+from practice_library.cache import count_in_window
 from themes.models import Theme
 
 HOME_LIST_LENGTH = 5
@@ -396,12 +397,7 @@ def _suggestions_sent(request) -> int:
 
 
 def _count_suggestion(request) -> None:
-    key = _rate_key(request)
-    if not cache.add(key, 1, timeout=settings.SUGGESTION_RATE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, timeout=settings.SUGGESTION_RATE_WINDOW)
+    count_in_window(_rate_key(request), settings.SUGGESTION_RATE_WINDOW)
 
 
 class SuggestView(FormView):

@@ -7,7 +7,7 @@ through (they fail open). Nothing above this class needs to know.
 
 - A connection error or timeout (``REDIS_TIMEOUT`` seconds) makes the
   operation return its miss value: ``get`` its default, ``add`` False,
-  ``incr`` ``delta`` (as if the count had just started).
+  ``incr`` ``delta`` and ``count`` 1 (as if the count had just started).
 - After a failure, Redis is left alone for ``RETRY_SECONDS``, so a Redis that
   hangs costs one timeout then, not one per cache call.
 - A warning is logged when Redis goes away (again at most every
@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -46,6 +47,26 @@ def without_password(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per server.
+
+    Django builds a new ``redis.Redis`` for every operation, which costs
+    about as much as the round trip itself; redis-py's clients are safe to
+    share, and the connection pool behind them is shared anyway.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}  # by id() of a kept pool
+
+    def get_client(self, key=None, *, write=False) -> redis.Redis:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     # Set by RedisCache, and missing from django-stubs.
     _servers: list[str]
@@ -57,6 +78,7 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._down_until = 0.0
         self._last_warning = 0.0
         self._is_down = False
@@ -196,3 +218,37 @@ class ResilientRedisCache(RedisCache):
             return []
 
         self._guarded(lambda: RedisCache.clear(self), None, writes=clear_when_back)
+
+    # -- beyond Django's API ---------------------------------------------------
+
+    def count(self, key: str, seconds: int) -> int:
+        """Add one to a counter that lives ``seconds``; the new count.
+
+        One round trip (a pipeline of SET NX EX and INCR) where ``add`` and
+        ``incr`` take three; every API request pays it for its rate limit.
+        """
+
+        def increment() -> int:
+            redis_key = self._key(key, None)
+            pipeline = self._cache.get_client(redis_key, write=True).pipeline()
+            pipeline.set(redis_key, 0, nx=True, ex=seconds)
+            pipeline.incr(redis_key)
+            return pipeline.execute()[1]
+
+        return self._guarded(increment, 1)
+
+
+def count_in_window(key: str, seconds: int) -> int:
+    """Add one to a counter in the default cache that lives ``seconds``.
+
+    Atomic in any backend: an expired counter starts again at one.
+    """
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):
+        return backend.count(key, seconds)
+    backend.add(key, 0, timeout=seconds)
+    try:
+        return backend.incr(key)
+    except ValueError:  # the counter expired between add and incr
+        backend.set(key, 1, timeout=seconds)
+        return 1

@@ -65,13 +65,14 @@ def test_every_operation_answers_its_miss_value_and_warns_once(caplog):
             cache.touch("a"),
             cache.delete("a"),
             cache.get_or_set("c", 7),
+            cache.count("d", 60),
         ]
         cache.set("a", 1)  # none of these raises
         cache.delete_many(["a"])
         cache.clear()
         elapsed = time.monotonic() - started
 
-    assert answers == ["default", False, 3, {}, ["a", "b"], False, False, False, 7]
+    assert answers == ["default", False, 3, {}, ["a", "b"], False, False, False, 7, 1]
     # The first failure stops the others from trying for a while.
     assert elapsed < 2
     (warning,) = caplog.records
@@ -211,3 +212,20 @@ def test_a_write_lost_while_redis_was_away_does_not_leave_a_stale_value(
     assert "is available again" in caplog.text
     cache.set("content-version", "newer")
     assert cache.get("content-version") == "newer"
+
+
+def test_a_counter_counts_and_expires(redis_server):
+    port, _, _ = redis_server
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{port}/0", {})
+    raw = redis.Redis(port=port)
+
+    counts = [cache.count("rate", 2) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    # The window is set once, with the first count, and not moved by later ones.
+    assert 0 < raw.ttl(cache.make_key("rate")) <= 2
+    assert cache.get("rate") == 3
+    # One redis-py client serves every call, as redis-py intends.
+    assert cache._cache.get_client("a") is cache._cache.get_client("b", write=True)
+    raw.delete(cache.make_key("rate"))  # the window has passed
+    assert cache.count("rate", 2) == 1
