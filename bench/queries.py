@@ -2,8 +2,9 @@
 
 Run with the benchmark's environment: for every path given it makes the
 request in-process with Django's test client, counts the queries, and replays
-each SELECT under EXPLAIN (ANALYZE) to add up the time PostgreSQL itself spent
-(planning plus execution). argv[1] is a JSON file of ``{scenario: [paths]}``;
+each SELECT under EXPLAIN (ANALYZE, TIMING OFF) to add up the time PostgreSQL
+itself spent (planning plus execution; without per-node timing, whose own
+cost would inflate the figure). argv[1] is a JSON file of ``{scenario: [paths]}``;
 it prints ``{scenario: {path: figures}}`` as JSON.
 """
 
@@ -31,7 +32,7 @@ def database_milliseconds(queries: list[dict]) -> float:
         for query in queries:
             if not query["sql"].lstrip().upper().startswith("SELECT"):
                 continue
-            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + query["sql"])
             (plan,) = cursor.fetchone()
             total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
     return total
