@@ -19,8 +19,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 
-from initiatives.selectors import content_version
-
 T = TypeVar("T")
 _MISSING = object()
 
@@ -29,12 +27,10 @@ def enabled() -> bool:
     return settings.RESULT_CACHE_SECONDS > 0
 
 
-def result_key(kind: str, *parts: Any, version: int | None = None) -> str:
-    """A cache key for one kind of result, tied to the content version (the
-    current one unless given)."""
-    number = content_version()[0] if version is None else version
+def result_key(kind: str, *parts: Any, version: int) -> str:
+    """A cache key for one kind of result, tied to a content version."""
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
-    return f"results:{kind}:{number}:{digest}"
+    return f"results:{kind}:{version}:{digest}"
 
 
 def cached(key: str | None, compute: Callable[[], T]) -> T:

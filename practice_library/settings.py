@@ -74,7 +74,8 @@ def env_url_path(name: str, default: str) -> str:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # DJANGO_ENV=production turns on the HTTPS-only settings ("Deploying
-# securely", at the end) and refuses to start with unsafe ones.
+# securely", at the end; README "Production mode") and refuses to start with
+# unsafe ones.
 DJANGO_ENV = env_str("DJANGO_ENV", "development").lower()
 if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured(
@@ -491,7 +492,7 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     # The two HSTS options are deliberate, documented choices (README,
-    # "Deploying securely"); check --deploy need not repeat them.
+    # "Deploying", "Production mode"); check --deploy need not repeat them.
     SILENCED_SYSTEM_CHECKS = [
         *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
         *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
