@@ -684,6 +684,13 @@ def test_a_repeated_parameter_is_one_message(client, query, parameter, given):
     }
 
 
+def test_the_same_value_twice_is_taken_once(client, library):
+    twice = client.get(f"{LIST}?page_size=2&page_size=2&format=json&format=json")
+
+    assert twice.status_code == 200
+    assert _slugs(twice) == _slugs(client.get(f"{LIST}?page_size=2"))
+
+
 def test_a_page_past_the_last_says_which_is_last(client, library):
     response = client.get(f"{LIST}?page=3&page_size=2")
 
