@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import make_initiative
 
@@ -229,7 +230,8 @@ def test_copy_citation_button_is_added_by_javascript(site, browser):
 
     page.get_by_role("button", name="Copy citation").click()
 
-    assert page.get_by_role("status").inner_text() == "Citation copied."
+    # The script says so once the clipboard has taken the text: wait for it.
+    expect(page.get_by_role("status")).to_have_text("Citation copied.")
     assert page.evaluate("navigator.clipboard.readText()").startswith(
         "PCC Early Intervention Practice Library"
     )
