@@ -13,7 +13,8 @@ What every endpoint shares (``PublicReadOnlyViewSet``):
   page past the last is a 400, not an empty list;
 - JSON by default, CSV with ``?format=csv`` or ``Accept: text/csv``;
 - ETag, Last-Modified and ``Cache-Control: public`` on GETs, with 304
-  answered before any query for the content (``initiatives.http``);
+  answered before any query for the content (``initiatives.http``), and
+  not counted against the rate limit;
 - errors in one JSON shape (``practice_library.api_errors``), never CSV or
   HTML.
 """
@@ -29,7 +30,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, routers, serializers, status, viewsets
@@ -41,7 +44,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from initiatives.authentication import PartnerSuggestionRateThrottle, parse_rate
+from initiatives.authentication import (
+    PartnerSuggestionRateThrottle,
+    key_from_request,
+    parse_rate,
+)
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
 from initiatives.facets import facet_counts
 from initiatives.filters import (
@@ -54,6 +61,7 @@ from initiatives.filters import (
 )
 from initiatives.http import (
     CONDITIONAL_METHODS,
+    Validators,
     conditional_response,
     content_validators,
     set_validators,
@@ -78,6 +86,7 @@ from initiatives.openapi import (
 from initiatives.result_cache import CachedResultPaginator
 from initiatives.search import with_snippets
 from initiatives.selectors import (
+    cached_content_version,
     public_briefing_details,
     public_initiative_details,
     public_initiatives,
@@ -263,24 +272,36 @@ class _Answered(Exception):
 class ConditionalContentMixin:
     """ETag/Last-Modified/Cache-Control on GETs, 304 before any serialisation.
 
-    Runs after authentication and throttling (a 304 still counts against the
-    rate limit) and after content negotiation (CSV and JSON have their own
-    ETags). Errors are always rendered as JSON, whatever was negotiated.
+    A client's current copy is answered 304 after authentication (a revoked
+    key is still refused) and content negotiation (CSV and JSON have their
+    own ETags), but before the rate limit: as in GitHub's API, a 304 is not
+    counted, since it costs the library next to nothing and conditional
+    requests are what a polling client should send. Most 304s are answered
+    even earlier, by ``NotModifiedMiddleware``. A full answer kept in the
+    result cache counts like any other. Errors are always rendered as JSON,
+    whatever was negotiated.
     """
+
+    validators: Validators | None = None
+
+    def check_throttles(self, request):
+        # DRF's initial() calls this last, once the key and format are known.
+        self.validators = None
+        if request.method in CONDITIONAL_METHODS:
+            self.validators = content_validators(
+                request, api_variant(request.accepted_renderer.format)
+            )
+            early = conditional_response(request, self.validators)
+            if early is not None:
+                raise _Answered(early)
+        super().check_throttles(request)  # type: ignore[misc]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        self.validators = None
-        if request.method in CONDITIONAL_METHODS:
-            validators = content_validators(
-                request, f"api:{request.accepted_renderer.format}"
-            )
-            early = conditional_response(request, validators)
-            if early is None and request.accepted_renderer.format != "api":
-                early = stored_answer(validators)
+        if self.validators is not None and request.accepted_renderer.format != "api":
+            early = stored_answer(self.validators)
             if early is not None:
                 raise _Answered(early)
-            self.validators = validators
 
     def handle_exception(self, exc):
         if isinstance(exc, _Answered):
@@ -292,11 +313,78 @@ class ConditionalContentMixin:
         if isinstance(response, Response) and response.status_code >= 400:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
-        validators = getattr(self, "validators", None)
+        validators = self.validators
         if validators is not None and response.status_code == status.HTTP_200_OK:
             set_validators(response, validators)
             if request.accepted_renderer.format != "api":  # the browsable API
                 store_answer(response, validators)
+        return response
+
+
+def api_variant(renderer_format: str) -> str:
+    """What, beside the URL, an API answer's ETag depends on: its format."""
+    return f"api:{renderer_format}"
+
+
+class NotModifiedMiddleware:
+    """Answer an anonymous client's current copy of an API answer with 304, early.
+
+    A client polling the API sends back the ETag it holds. Sessions, CSRF,
+    authentication, URL handling and DRF's dispatch cost several times what
+    the answer itself does, so the common case is settled here, from the
+    content version in the shared cache alone: a GET or HEAD with
+    If-None-Match, no API key, the default format (JSON: no ``?format=`` and
+    an Accept of ``*/*`` or ``application/json``), for an address served by
+    ``ConditionalContentMixin``. Everything else (a key to check, another
+    format, If-Match, a version not in the cache, an ETag that is not
+    current) goes on to the view, which answers in the same way. It sits
+    after CorsMiddleware, so a 304 has the same headers either way. It can
+    only answer 304 to an ETag that the view gave for JSON at this address
+    and content version, so a view that would answer otherwise (another
+    format first, say) is never answered wrongly here, only not early.
+    """
+
+    PLAIN_ACCEPT = frozenset({"*/*", "application/json"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.not_modified(request)
+        return self.get_response(request) if response is None else response
+
+    def not_modified(self, request: HttpRequest) -> HttpResponse | None:
+        meta = request.META
+        if (
+            request.method not in CONDITIONAL_METHODS
+            or "HTTP_IF_NONE_MATCH" not in meta
+            or "HTTP_IF_MATCH" in meta
+            or "HTTP_IF_UNMODIFIED_SINCE" in meta
+            or meta.get("HTTP_ACCEPT", "*/*") not in self.PLAIN_ACCEPT
+            or api_settings.URL_FORMAT_OVERRIDE in request.GET
+            or key_from_request(request) is not None
+        ):
+            return None
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return None
+        view_class = getattr(view, "cls", None)
+        if not (
+            isinstance(view_class, type)
+            and issubclass(view_class, ConditionalContentMixin)
+        ):
+            return None
+        version = cached_content_version()
+        if version is None:
+            return None
+        validators = content_validators(
+            request, api_variant(JSONRenderer.format), version=version
+        )
+        response = conditional_response(request, validators)
+        if response is None or response.status_code != status.HTTP_304_NOT_MODIFIED:
+            return None
+        patch_vary_headers(response, ["Accept"])  # as DRF's negotiation does
         return response
 
 

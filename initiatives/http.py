@@ -51,15 +51,20 @@ class Validators:
 
 
 def content_validators(
-    request: HttpRequest, variant: str = "", *, weak: bool = True
+    request: HttpRequest,
+    variant: str = "",
+    *,
+    weak: bool = True,
+    version: tuple[int, datetime.datetime] | None = None,
 ) -> Validators:
     """The ETag and Last-Modified of the answer to ``request``.
 
     ``variant`` names what else the answer depends on, such as the format
     negotiated from the Accept header. Weak by default: the same content may
-    come out byte-for-byte different (e.g. compressed by a proxy).
+    come out byte-for-byte different (e.g. compressed by a proxy). ``version``
+    is the content version when the caller has read it already.
     """
-    number, changed_at = content_version()
+    number, changed_at = version or content_version()
     digest = hashlib.sha256(
         f"{number}\n{request.build_absolute_uri()}\n{variant}".encode()
     ).hexdigest()[:32]

@@ -118,7 +118,8 @@ GONE = {
 NOT_MODIFIED = {
     (304, JSON): OpenApiResponse(
         description="Not modified: the copy the client has (If-None-Match or "
-        "If-Modified-Since) is current. No body."
+        "If-Modified-Since) is current. No body, and not counted against the "
+        "rate limit."
     )
 }
 

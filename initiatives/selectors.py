@@ -291,9 +291,18 @@ def content_version() -> tuple[int, datetime.datetime]:
             "number", "changed_at"
         ).get(pk=1)
         return number, changed_at
-    version = cache.get(CONTENT_VERSION_CACHE_KEY)
+    version = cached_content_version()
     if version is None:
         row, _ = ContentVersion.objects.get_or_create(pk=1)
         version = (row.number, row.changed_at)
         cache.add(CONTENT_VERSION_CACHE_KEY, version, settings.CONTENT_VERSION_SECONDS)
     return version
+
+
+def cached_content_version() -> tuple[int, datetime.datetime] | None:
+    """The content version as the shared cache holds it; None on a miss.
+
+    For requests that must not touch the database (``api.NotModifiedMiddleware``)
+    and ``content_version`` itself, which fills the cache on a miss.
+    """
+    return cache.get(CONTENT_VERSION_CACHE_KEY)

@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before everything that costs: it answers most API 304s on its own.
+    "initiatives.api.NotModifiedMiddleware",
     "practice_library.api_errors.ApiErrorMiddleware",
     "practice_library.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

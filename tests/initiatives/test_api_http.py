@@ -1,9 +1,13 @@
 """The API as an HTTP citizen: validators and 304s, caching, CORS, errors."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from initiatives import api
+from initiatives.api import ConditionalContentMixin
+from initiatives.selectors import CONTENT_VERSION_CACHE_KEY
 from initiatives.services import publish_initiative, withdraw_initiative
 from tests.factories import make_initiative, make_theme
 from tests.initiatives.api_helpers import api_url
@@ -102,6 +106,134 @@ class TestConditionalGet:
 
         assert response.status_code == 200
         assert response["ETag"] == client.get(LIST)["ETag"]
+
+
+EARLY = "initiatives.api.NotModifiedMiddleware"
+
+
+@pytest.fixture
+def view_reached(monkeypatch):
+    """Record each time a request reaches an API view's conditional check."""
+    reached: list[str] = []
+    check = ConditionalContentMixin.check_throttles
+
+    def recording(view, request):
+        reached.append(request.path)
+        return check(view, request)
+
+    monkeypatch.setattr(ConditionalContentMixin, "check_throttles", recording)
+    return reached
+
+
+def _without_early_answers(settings) -> None:
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != EARLY]
+
+
+class TestEarlyNotModified:
+    """NotModifiedMiddleware: most 304s before Django's and DRF's handling."""
+
+    def test_a_current_copy_is_answered_before_the_view_without_sql(
+        self, client, hub, view_reached, django_assert_num_queries
+    ):
+        etag = client.get(LIST)["ETag"]
+        view_reached.clear()
+
+        with django_assert_num_queries(0):
+            response = client.get(LIST, HTTP_IF_NONE_MATCH=etag)
+
+        assert response.status_code == 304
+        assert response.content == b""
+        assert view_reached == []
+
+    @pytest.mark.parametrize(
+        "path, method, headers",
+        [
+            (LIST, "get", {}),
+            (f"{LIST}?q=hub&page_size=5", "get", {}),
+            (api_url("initiative-detail", slug="hub"), "get", {}),
+            (api_url("api-root"), "get", {}),
+            (LIST, "head", {}),
+            (LIST, "get", {"HTTP_ACCEPT": "application/json"}),
+            (LIST, "get", {"HTTP_ORIGIN": "https://partner.example"}),
+        ],
+    )
+    def test_its_304_is_the_one_the_view_gives(
+        self, client, settings, hub, view_reached, path, method, headers
+    ):
+        etag = client.get(path, **headers)["ETag"]
+        early = getattr(client, method)(path, HTTP_IF_NONE_MATCH=etag, **headers)
+        assert view_reached == [path.split("?")[0]]  # only the first GET
+
+        _without_early_answers(settings)
+        late = getattr(Client(), method)(path, HTTP_IF_NONE_MATCH=etag, **headers)
+
+        assert len(view_reached) == 2
+        assert early.status_code == late.status_code == 304
+        # Beside the view's 304 come DRF's Allow, which a 304 need not carry,
+        # and CommonMiddleware's "Content-Length: 0", which a 304 should not
+        # (RFC 9110 8.6: only the length the 200 would have).
+        assert {**early.headers} == {
+            name: value
+            for name, value in late.headers.items()
+            if name not in {"Allow", "Content-Length"}
+        }
+
+    @pytest.mark.parametrize(
+        "query, headers, status",
+        [
+            ("?format=csv", {}, 304),
+            ("?format=json", {}, 304),
+            ("", {"HTTP_ACCEPT": "text/csv"}, 304),
+            ("", {"HTTP_ACCEPT": "text/html"}, 304),
+            ("", {"HTTP_IF_MATCH": '"other"'}, 412),
+            ("", {"HTTP_IF_UNMODIFIED_SINCE": "Mon, 01 Jan 2001 00:00:00 GMT"}, 412),
+        ],
+    )
+    def test_anything_but_the_plain_case_is_left_to_the_view(
+        self, client, hub, view_reached, query, headers, status
+    ):
+        accept = {k: v for k, v in headers.items() if k == "HTTP_ACCEPT"}
+        etag = client.get(f"{LIST}{query}", **accept)["ETag"]
+        view_reached.clear()
+
+        response = client.get(f"{LIST}{query}", HTTP_IF_NONE_MATCH=etag, **headers)
+
+        assert view_reached == [LIST]
+        assert response.status_code == status
+
+    def test_an_out_of_date_copy_goes_on_to_the_full_answer(
+        self, client, hub, view_reached
+    ):
+        response = client.get(LIST, HTTP_IF_NONE_MATCH='W/"1-0123456789abcdef"')
+
+        assert response.status_code == 200
+        assert view_reached == [LIST]
+
+    def test_without_the_version_in_the_cache_the_view_reads_it(
+        self, client, hub, view_reached, django_assert_num_queries
+    ):
+        etag = client.get(LIST)["ETag"]
+        cache.delete(CONTENT_VERSION_CACHE_KEY)
+        view_reached.clear()
+
+        with django_assert_num_queries(1):  # the content version
+            response = client.get(LIST, HTTP_IF_NONE_MATCH=etag)
+
+        assert response.status_code == 304
+        assert view_reached == [LIST]
+
+    def test_other_addresses_are_not_its_business(self, client, monkeypatch):
+        versions_read = []
+        monkeypatch.setattr(
+            api, "cached_content_version", lambda: versions_read.append(1)
+        )
+
+        stale = {"HTTP_IF_NONE_MATCH": '"stale"'}
+        assert client.get("/api/v1/nothing/", **stale).status_code == 404
+        assert client.get(reverse("api:schema"), **stale).status_code == 200
+        assert client.get(reverse("initiatives:list"), **stale).status_code == 200
+        assert client.post(LIST, **stale).status_code == 405
+        assert versions_read == []
 
 
 class TestCors:

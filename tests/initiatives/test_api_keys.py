@@ -212,12 +212,34 @@ class TestRateLimits:
         assert _statuses(client, 1, HTTP_X_FORWARDED_FOR="203.0.113.1") == [429]
         assert _statuses(client, 1, HTTP_X_FORWARDED_FOR="203.0.113.2") == [200]
 
-    def test_304_answers_count_too(self, client, rates):
+    def test_304_answers_are_not_counted(self, client, rates):
         etag = client.get(LIST)["ETag"]
 
-        statuses = _statuses(client, 3, HTTP_IF_NONE_MATCH=etag)
+        assert _statuses(client, 5, HTTP_IF_NONE_MATCH=etag) == [304] * 5
+        assert _statuses(client, 3) == [200, 200, 429]
 
-        assert statuses == [304, 304, 429]
+    def test_a_partners_304_answers_are_not_counted_either(self, client, rates):
+        _, whole = _key()
+        etag = client.get(LIST, HTTP_X_API_KEY=whole)["ETag"]
+
+        statuses = _statuses(client, 6, HTTP_X_API_KEY=whole, HTTP_IF_NONE_MATCH=etag)
+
+        assert statuses == [304] * 6
+        assert _statuses(client, 5, HTTP_X_API_KEY=whole) == [200] * 4 + [429]
+
+    def test_a_full_answer_from_the_result_cache_is_counted(self, client, rates):
+        # The same address three times: the second and third are served whole
+        # from the cache, and still count.
+        assert _statuses(client, 4) == [200, 200, 200, 429]
+
+    def test_a_revoked_key_is_refused_even_with_a_current_copy(self, client):
+        key, whole = _key()
+        etag = client.get(LIST, HTTP_X_API_KEY=whole)["ETag"]
+        revoke_api_key(key)
+
+        response = client.get(LIST, HTTP_X_API_KEY=whole, HTTP_IF_NONE_MATCH=etag)
+
+        assert response.status_code == 401
 
 
 @pytest.fixture
