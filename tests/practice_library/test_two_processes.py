@@ -3,9 +3,9 @@
 The app keeps no state of its own: sessions, the result cache, the content
 version and rate-limit counts live in PostgreSQL or Redis. This test starts
 two gunicorn processes on different ports against the test database and a
-Redis server of its own, and shows that they agree on results, that a
-withdrawal made elsewhere is seen at once by both, and that they count one
-partner's requests together.
+Redis server of its own, and shows that they agree on results and on which
+copies are current, that a withdrawal made elsewhere is seen at once by
+both, and that they count one partner's requests together.
 """
 
 import contextlib
@@ -53,6 +53,12 @@ def _get(port: int, path: str, **headers) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+def _etag(port: int, path: str, **headers) -> str:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers["ETag"]
 
 
 def _wait_until_up(port: int, process: subprocess.Popen) -> None:
@@ -150,12 +156,19 @@ def test_two_processes_agree_see_changes_at_once_and_count_together(two_processe
 
     # Both answer, and both have now cached the answer and its results.
     assert [_count(first), _count(second)] == [1, 1]
+    # A copy from one process is current for the other too (both answering
+    # for one host, as behind a proxy).
+    site = {"Host": "127.0.0.1"}
+    copy = {**site, "If-None-Match": _etag(first, SEARCH, **site)}
+    assert [_get(port, SEARCH, **copy)[0] for port in (first, second)] == [304, 304]
 
     withdraw_initiative(hub, actor=make_curator())
 
-    # The withdrawal was made outside both; neither serves its cached copy.
+    # The withdrawal was made outside both; neither serves its cached copy,
+    # nor says that the copy a client holds is still current.
     assert [_count(first), _count(second)] == [0, 0]
     assert _get(second, "/initiatives/harbour-hub/")[0] == 404
+    assert [_get(port, SEARCH, **copy)[0] for port in (first, second)] == [200, 200]
 
     # One partner, limited to three requests a day, whichever process it asks.
     key = PartnerApiKey(partner_name="Essex data team")
