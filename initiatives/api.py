@@ -338,7 +338,8 @@ class NotModifiedMiddleware:
     ``ConditionalContentMixin``. Everything else (a key to check, another
     format, If-Match, a version not in the cache, an ETag that is not
     current) goes on to the view, which answers in the same way. It sits
-    after CorsMiddleware, so a 304 has the same headers either way. It can
+    inside CorsMiddleware, so a 304 has the same headers either way, and
+    inside ApiErrorMiddleware, so an error (a Host not allowed) is JSON. It can
     only answer 304 to an ETag that the view gave for JSON at this address
     and content version, so a view that would answer otherwise (another
     format first, say) is never answered wrongly here, only not early.

@@ -131,10 +131,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # Before everything that costs: it answers most API 304s on its own.
-    "initiatives.api.NotModifiedMiddleware",
     "practice_library.api_errors.ApiErrorMiddleware",
     "practice_library.outage.DatabaseOutageMiddleware",
+    # Before everything that costs: it answers most API 304s on its own.
+    "initiatives.api.NotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -222,6 +222,16 @@ class TestEarlyNotModified:
         assert response.status_code == 304
         assert view_reached == [LIST]
 
+    def test_a_host_not_allowed_is_a_json_400(self, client, hub):
+        etag = client.get(LIST)["ETag"]  # the content version is in the cache
+
+        response = client.get(
+            LIST, HTTP_HOST="elsewhere.example", HTTP_IF_NONE_MATCH=etag
+        )
+
+        assert response.status_code == 400
+        assert response.json()["code"] == "bad_request"
+
     def test_other_addresses_are_not_its_business(self, client, monkeypatch):
         versions_read = []
         monkeypatch.setattr(
