@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.facets import facet_counts
@@ -241,13 +243,28 @@ class TestFacets:
             ("demand", False),
         ]
 
-    def test_each_facet_costs_one_query(self, django_assert_num_queries):
+    def test_each_facet_costs_one_counting_query(self, django_assert_num_queries):
         filterset = _filter("police_area=kent&theme=youth&status=active")
         # 2: resolving the area and theme slugs when the form is validated.
         with django_assert_num_queries(2):
             assert filterset.is_valid()
-        with django_assert_num_queries(len(filterset.FACETS)):
+        # One count a facet, and the option rows of the four facets whose
+        # options are rows: themes, areas, target groups and briefings.
+        with django_assert_num_queries(len(filterset.FACETS) + 4):
             facet_counts(filterset, public_initiatives())
+
+    def test_counts_start_from_the_link_rows(self):
+        # Counting from the link rows of the matching initiatives keeps a
+        # facet's cost to the size of the results, not of the library.
+        filterset = _filter("q=youth")
+        assert filterset.is_valid()
+        with CaptureQueriesContext(connection) as queries:
+            facet_counts(filterset, public_initiatives(), ["theme", "organisation"])
+
+        counting = [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+        assert len(counting) == 2
+        assert 'FROM "initiatives_initiative_themes"' in counting[0]
+        assert 'FROM "initiatives_initiativeorganisation"' in counting[1]
 
     def test_drafts_are_never_counted(self):
         assert _counts("theme=youth")["police_area"]["kent"] == 2
