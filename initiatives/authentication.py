@@ -15,6 +15,7 @@ import time
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -39,7 +40,7 @@ PERIODS = {
 }
 
 
-def key_from_request(request: Request) -> str | None:
+def key_from_request(request: Request | HttpRequest) -> str | None:
     """The API key the request carries, if any."""
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == KEYWORD.lower():
