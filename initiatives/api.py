@@ -286,7 +286,6 @@ class ConditionalContentMixin:
 
     def check_throttles(self, request):
         # DRF's initial() calls this last, once the key and format are known.
-        self.validators = None
         if request.method in CONDITIONAL_METHODS:
             self.validators = content_validators(
                 request, api_variant(request.accepted_renderer.format)
