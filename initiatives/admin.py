@@ -42,13 +42,12 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.quality import ROW_LIMIT, data_quality_report
-from initiatives.services import (
+from initiatives.services.api_keys import issue_api_key, revoke_api_key
+from initiatives.services.content_version import one_content_change
+from initiatives.services.publishing import (
     allowed_transitions,
-    issue_api_key,
     mark_reviewed,
     may_publish,
-    one_content_change,
-    revoke_api_key,
     transition,
 )
 
@@ -236,7 +235,7 @@ class EditorialAdminMixin(admin.ModelAdmin):
     """The editorial workflow in the admin: buttons, bulk actions, guards.
 
     The ``state`` field is never in a form: states change only through
-    ``initiatives.services.transition``, from the buttons on the change page
+    ``initiatives.services.publishing.transition``, from the buttons on the change page
     or the bulk actions, which check the user's rights on the server.
     Published entries keep their slug and are withdrawn rather than deleted.
     """

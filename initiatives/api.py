@@ -111,7 +111,7 @@ from initiatives.serializers import (
     TombstoneSerializer,
     page_of,
 )
-from initiatives.services import submit_suggestion
+from initiatives.services.suggestions import submit_suggestion
 from practice_library.renderers import CSVRenderer, Table
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"

@@ -31,8 +31,12 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.partial_dates import DatePrecision
-from initiatives.search import merge_search_words, rebuild_search_words, spelling_words
-from initiatives.services import bump_content_version
+from initiatives.services.content_version import bump_content_version
+from initiatives.services.search_words import (
+    merge_search_words,
+    rebuild_search_words,
+    spelling_words,
+)
 from themes.models import Theme
 
 DEMO_PREFIX = "demo-"

@@ -37,7 +37,7 @@ from initiatives.models import (
     TargetGroup,
 )
 from initiatives.partial_dates import DatePrecision, partial_date_iso
-from initiatives.services import unique_slug
+from initiatives.slugs import unique_slug
 from themes.models import Theme
 
 SEPARATOR = ";"

@@ -11,7 +11,6 @@ somewhere in the entry; phrases in quotes and ``-exclude`` are honoured.
 
 import re
 import shlex
-from collections.abc import Mapping
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -24,7 +23,7 @@ from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from initiatives.models import EditorialState, Initiative, SearchWord
+from initiatives.models import Initiative, SearchWord
 
 SEARCH_CONFIG = "english"
 # Highlight markers that cannot occur in curated text; turned into <mark>
@@ -137,61 +136,3 @@ def suggest_spelling(text: str, *, using: str = "default") -> str | None:
                 rf"(?<!\w){re.escape(word)}(?!\w)", nearest, corrected, flags=re.I
             )
     return corrected if corrected != text else None
-
-
-def rebuild_search_words(*, using: str = "default") -> int:
-    """Rebuild the spelling word list from published initiatives (PostgreSQL)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return 0
-    table = SearchWord._meta.db_table
-    source = Initiative._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {table}")
-        # ts_stat takes the text of a query; the state is a literal we control.
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (word, document_count)
-            SELECT word, ndoc FROM ts_stat($$
-                SELECT to_tsvector('simple', title || ' ' || summary || ' '
-                                   || search_keywords)
-                FROM {source} WHERE state = '{EditorialState.PUBLISHED}'
-            $$)
-            WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'
-            """
-        )
-        return cursor.rowcount
-
-
-_SPELLING_WORD = re.compile(r"[^\W\d_]{3,100}")
-
-
-def spelling_words(*texts: str) -> set[str]:
-    """The distinct words of some text that the spelling list keeps."""
-    return {word.lower() for text in texts for word in _SPELLING_WORD.findall(text)}
-
-
-def merge_search_words(counts: Mapping[str, int], *, using: str = "default") -> None:
-    """Add document counts to the spelling list, creating words as needed."""
-    connection = connections[using]
-    if connection.vendor != "postgresql" or not counts:
-        return
-    table = SearchWord._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (word, document_count)
-            SELECT * FROM unnest(%s::text[], %s::integer[])
-            ON CONFLICT (word) DO UPDATE
-            SET document_count = {table}.document_count + EXCLUDED.document_count
-            """,
-            [list(counts), list(counts.values())],
-        )
-
-
-def add_search_words(initiative: Initiative, *, using: str = "default") -> None:
-    """Add one newly published initiative's words to the spelling list."""
-    words = spelling_words(
-        initiative.title, initiative.summary, initiative.search_keywords
-    )
-    merge_search_words(dict.fromkeys(words, 1), using=using)

@@ -69,7 +69,7 @@ from initiatives.selectors import (
     recently_updated_initiatives,
     themes_with_counts,
 )
-from initiatives.services import submit_suggestion
+from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
 from themes.models import Theme
 

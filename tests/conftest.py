@@ -115,7 +115,7 @@ def _content_version_shared_at_once(monkeypatch):
     """
     from django.db import transaction
 
-    from initiatives import services
+    from initiatives.services import content_version
 
     class CommitsAtOnce:
         atomic = staticmethod(transaction.atomic)
@@ -124,7 +124,7 @@ def _content_version_shared_at_once(monkeypatch):
         def on_commit(func, using=None, robust=False):
             func()
 
-    monkeypatch.setattr(services, "transaction", CommitsAtOnce)
+    monkeypatch.setattr(content_version, "transaction", CommitsAtOnce)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from initiatives.models.library import Briefing, EditorialState, Initiative
 class StateChange(models.Model):
     """One move of an initiative or a briefing between editorial states.
 
-    Written only by ``initiatives.services.transition``: who moved which entry
+    Written only by ``initiatives.services.publishing.transition``: who moved which entry
     from which state to which, when, and why.
     """
 

@@ -37,7 +37,7 @@ class ContentVersion(models.Model):
 
     Validators (ETag, Last-Modified) and cached results are keyed on it, so a
     publish, withdrawal or edit makes every cached answer stale at once, in
-    every process. Bumped by ``initiatives.services.bump_content_version``.
+    every process. Bumped by ``initiatives.services.content_version``.
     """
 
     number = models.PositiveBigIntegerField(default=1)

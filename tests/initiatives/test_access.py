@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from initiatives.models import Briefing, EditorialState, Initiative, PartnerApiKey
-from initiatives.services import issue_api_key, revoke_api_key
+from initiatives.services.api_keys import issue_api_key, revoke_api_key
 from tests.factories import make_briefing, make_editor, make_initiative
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.selectors import content_version
-from initiatives.services import publish_initiative, withdraw_initiative
+from initiatives.services.publishing import publish_initiative, withdraw_initiative
 from tests.factories import (
     make_briefing,
     make_initiative,
@@ -380,7 +380,7 @@ def test_search_results_are_ranked_with_highlighted_snippets(client, library):
 
 @pytest.mark.postgresql
 def test_search_reports_the_spelling_correction_it_used(client, library):
-    from initiatives.search import rebuild_search_words
+    from initiatives.services.search_words import rebuild_search_words
 
     rebuild_search_words()
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from initiatives import api
 from initiatives.api import ConditionalContentMixin
 from initiatives.selectors import CONTENT_VERSION_CACHE_KEY
-from initiatives.services import publish_initiative, withdraw_initiative
+from initiatives.services.publishing import publish_initiative, withdraw_initiative
 from tests.factories import make_initiative, make_theme
 from tests.initiatives.api_helpers import api_url
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from initiatives import authentication
 from initiatives.models import PartnerApiKey
-from initiatives.services import issue_api_key, revoke_api_key
+from initiatives.services.api_keys import issue_api_key, revoke_api_key
 from tests.factories import make_curator, make_organisation
 from tests.initiatives.api_helpers import api_url
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from initiatives.models import GovernancePeriod, KeyFinding
 from initiatives.selectors import content_version
-from initiatives.services import withdraw_briefing
+from initiatives.services.publishing import withdraw_briefing
 from tests.factories import (
     make_briefing,
     make_initiative,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from initiatives import authentication
 from initiatives.models import EditorialState, Initiative, PartnerApiKey, Suggestion
-from initiatives.services import issue_api_key, revoke_api_key
+from initiatives.services.api_keys import issue_api_key, revoke_api_key
 from tests.factories import make_police_area, make_theme
 from tests.initiatives.api_helpers import utc
 

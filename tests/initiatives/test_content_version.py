@@ -6,7 +6,7 @@ from django.db.models import F
 
 from initiatives.models import ContentVersion
 from initiatives.selectors import CONTENT_VERSION_CACHE_KEY, content_version
-from initiatives.services import publish_initiative, withdraw_initiative
+from initiatives.services.publishing import publish_initiative, withdraw_initiative
 from tests.factories import make_initiative, make_theme
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from initiatives.models import (
     StateChange,
     TargetGroup,
 )
-from initiatives.services import publish_initiative, transition
+from initiatives.services.publishing import publish_initiative, transition
 from tests.factories import (
     make_briefing,
     make_editor,

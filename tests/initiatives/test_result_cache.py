@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from initiatives.services import publish_initiative, withdraw_initiative
+from initiatives.services.publishing import publish_initiative, withdraw_initiative
 from tests.factories import make_curator, make_initiative, make_police_area, make_theme
 
 pytestmark = pytest.mark.django_db

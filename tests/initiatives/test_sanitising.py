@@ -17,7 +17,7 @@ from initiatives.models import (
     KeyFinding,
     Organisation,
 )
-from initiatives.services import submit_suggestion
+from initiatives.services.suggestions import submit_suggestion
 from tests.factories import (
     make_briefing,
     make_initiative,

@@ -13,7 +13,8 @@ from initiatives.exports import export_row
 from initiatives.forms import fill_time_token
 from initiatives.imports import InitiativeResource
 from initiatives.models import EditorialState, Initiative, Suggestion
-from initiatives.services import publish_initiative, submit_suggestion
+from initiatives.services.publishing import publish_initiative
+from initiatives.services.suggestions import submit_suggestion
 from tests.factories import (
     make_editor,
     make_police_area,

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from initiatives.models import EditorialState, Initiative, StateChange
-from initiatives.services import (
+from initiatives.services.publishing import (
     TRANSITIONS,
     allowed_transitions,
     mark_reviewed,

@@ -24,7 +24,8 @@ from django.conf import settings
 from django.db import connection
 
 from initiatives.models import PartnerApiKey
-from initiatives.services import issue_api_key, withdraw_initiative
+from initiatives.services.api_keys import issue_api_key
+from initiatives.services.publishing import withdraw_initiative
 from practice_library.settings import redis_cache
 from tests.factories import make_curator, make_initiative
 
