@@ -86,7 +86,6 @@ from initiatives.openapi import (
 from initiatives.result_cache import CachedResultPaginator
 from initiatives.search import with_snippets
 from initiatives.selectors import (
-    cached_content_version,
     public_briefing_details,
     public_initiative_details,
     public_initiatives,
@@ -112,6 +111,7 @@ from initiatives.serializers import (
     page_of,
 )
 from initiatives.services.suggestions import submit_suggestion
+from practice_library.content_version import cached_version
 from practice_library.renderers import CSVRenderer, Table
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
@@ -375,7 +375,7 @@ class NotModifiedMiddleware:
             and issubclass(view_class, ConditionalContentMixin)
         ):
             return None
-        version = cached_content_version()
+        version = cached_version()
         if version is None:
             return None
         validators = content_validators(

@@ -33,7 +33,7 @@ from initiatives.models import (
 )
 from initiatives.result_cache import cached, result_key
 from initiatives.search import search_initiatives, suggest_spelling
-from initiatives.selectors import content_version
+from practice_library.content_version import current_version
 from themes.models import Theme
 
 SEARCH_MAX_LENGTH = 500
@@ -279,7 +279,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
     @cached_property
     def content_number(self) -> int:
         """The content version, read once for every result key of this search."""
-        return content_version()[0]
+        return current_version()[0]
 
     def result_key(self, kind: str, *, exclude: Iterable[str] = ()) -> str:
         """The result-cache key of one kind of result for these filters."""

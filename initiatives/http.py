@@ -1,7 +1,7 @@
 """Conditional GET keyed on the content version: ETag, Last-Modified and 304.
 
 Every public answer depends only on the published content, which
-``content_version()`` numbers, and on the request: its absolute URL (host,
+``current_version()`` numbers, and on the request: its absolute URL (host,
 path and query) and the negotiated format. So the validators can be worked
 out before any query for the content, and a client whose copy is current gets
 ``304 Not Modified`` for the price of reading the version (usually a cache
@@ -35,7 +35,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 
 from initiatives import result_cache
-from initiatives.selectors import content_version
+from practice_library.content_version import current_version
 
 CONDITIONAL_METHODS = ("GET", "HEAD")
 
@@ -64,7 +64,7 @@ def content_validators(
     come out byte-for-byte different (e.g. compressed by a proxy). ``version``
     is the content version when the caller has read it already.
     """
-    number, changed_at = version or content_version()
+    number, changed_at = version or current_version()
     digest = hashlib.sha256(
         f"{number}\n{request.build_absolute_uri()}\n{variant}".encode()
     ).hexdigest()[:32]

@@ -512,6 +512,8 @@ RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 3600) if RESULT_CACHE els
 # database after this many seconds. Redis shares a new version at once.
 SHARED_CACHE = bool(REDIS_URL)
 CONTENT_VERSION_SECONDS = None if SHARED_CACHE else 2
+# Reads the stored content version (practice_library.content_version).
+CONTENT_VERSION_SOURCE = "initiatives.selectors.stored_content_version"
 
 # --- Read replica ---
 # With DATABASE_REPLICA_URL, public GET and HEAD requests read from a replica

@@ -10,14 +10,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Now
 
 from initiatives.models import ContentVersion
-from initiatives.selectors import CONTENT_VERSION_CACHE_KEY
+from initiatives.selectors import stored_content_version
+from practice_library.content_version import share_version
 
 _batch = threading.local()
 
@@ -59,9 +58,4 @@ def bump_content_version() -> None:
 
 
 def _share_content_version() -> None:
-    row = ContentVersion.objects.get(pk=1)
-    cache.set(
-        CONTENT_VERSION_CACHE_KEY,
-        (row.number, row.changed_at),
-        settings.CONTENT_VERSION_SECONDS,
-    )
+    share_version(stored_content_version())

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import GovernancePeriod, Initiative
-from initiatives.selectors import content_version
+from practice_library.content_version import current_version
 from tests.factories import (
     make_briefing,
     make_initiative,
@@ -407,7 +407,7 @@ class TestInitiativePage:
         assert "this is a synthetic example made for demonstrations" in html
 
     def test_query_count(self, client, django_assert_num_queries):
-        content_version()  # for the ETag; a running site has it in the cache
+        current_version()  # for the ETag; a running site has it in the cache
         # 1 the initiative with its parent; 2-9 its areas, themes, target
         # groups, organisation roles, briefing mentions, programmes, toolkit
         # links and funding; and nothing else.
