@@ -13,7 +13,7 @@ What every endpoint shares (``PublicReadOnlyViewSet``):
   page past the last is a 400, not an empty list;
 - JSON by default, CSV with ``?format=csv`` or ``Accept: text/csv``;
 - ETag, Last-Modified and ``Cache-Control: public`` on GETs, with 304
-  answered before any query for the content (``initiatives.http``), and
+  answered before any query for the content (``practice_library.conditional``), and
   not counted against the rate limit;
 - errors in one JSON shape (``practice_library.api_errors``), never CSV or
   HTML.
@@ -59,15 +59,6 @@ from initiatives.filters import (
     PageForm,
     more_than_one,
 )
-from initiatives.http import (
-    CONDITIONAL_METHODS,
-    Validators,
-    conditional_response,
-    content_validators,
-    set_validators,
-    store_answer,
-    stored_answer,
-)
 from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
 from initiatives.openapi import (
     ERRORS,
@@ -83,7 +74,6 @@ from initiatives.openapi import (
     list_responses,
     slug_parameter,
 )
-from initiatives.result_cache import CachedResultPaginator
 from initiatives.search import with_snippets
 from initiatives.selectors import (
     public_briefing_details,
@@ -111,8 +101,18 @@ from initiatives.serializers import (
     page_of,
 )
 from initiatives.services.suggestions import submit_suggestion
+from practice_library.conditional import (
+    CONDITIONAL_METHODS,
+    Validators,
+    conditional_response,
+    content_validators,
+    set_validators,
+    store_answer,
+    stored_answer,
+)
 from practice_library.content_version import cached_version
 from practice_library.renderers import CSVRenderer, Table
+from practice_library.result_cache import CachedResultPaginator
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 NOT_UTF8 = "This value is not valid UTF-8 text."

@@ -10,7 +10,7 @@ matching initiatives (an index lookup each) rather than from every link row
 in the library, so its cost follows the size of the results; facets whose
 options are rows (themes, areas, target groups, briefings) read those rows in
 one more, small query. The counts are kept in the result cache
-(``initiatives.result_cache``) under the content version and every filter but
+(``practice_library.result_cache``) under the content version and every filter but
 its own, so a repeated or related search is counted once.
 """
 
@@ -32,7 +32,7 @@ from initiatives.models import (
     Region,
     TargetGroup,
 )
-from initiatives.result_cache import cached_many
+from practice_library.result_cache import cached_many
 from themes.models import Theme
 
 FACET_NAMES = InitiativeFilterSet.FACETS

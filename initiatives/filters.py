@@ -31,9 +31,9 @@ from initiatives.models import (
     Region,
     TargetGroup,
 )
-from initiatives.result_cache import cached, result_key
 from initiatives.search import search_initiatives, suggest_spelling
 from practice_library.content_version import current_version
+from practice_library.result_cache import cached, result_key
 from themes.models import Theme
 
 SEARCH_MAX_LENGTH = 500

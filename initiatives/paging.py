@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from initiatives.filters import PAGE_SIZE, PageForm
-from initiatives.result_cache import CachedResultPaginator
+from practice_library.result_cache import CachedResultPaginator
 
 SHOWN_VALUE_LENGTH = 60
 PAGING_PARAMETERS = ("page", "page_size")

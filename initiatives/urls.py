@@ -1,7 +1,7 @@
 from django.urls import path
 
 from initiatives import feeds, views
-from initiatives.http import conditional_on_content
+from practice_library.conditional import conditional_on_content
 
 app_name = "initiatives"
 

@@ -501,7 +501,7 @@ if PRODUCTION:
     ]
 
 # --- Performance ---
-# The result cache (initiatives.result_cache) keeps search results and facet
+# The result cache (practice_library.result_cache) keeps search results and facet
 # counts, keyed on the content version, for RESULT_CACHE_SECONDS; RESULT_CACHE
 # =off switches it off (the benchmark measures both). With several processes
 # it needs REDIS_URL, or each process would keep a cache of its own.

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from initiatives.feeds import ThemeInitiativesFeed
-from initiatives.http import conditional_on_content
+from practice_library.conditional import conditional_on_content
 from themes import views
 
 public = conditional_on_content()

@@ -34,7 +34,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
-from initiatives import result_cache
+from practice_library import result_cache
 from practice_library.content_version import current_version
 
 CONDITIONAL_METHODS = ("GET", "HEAD")
