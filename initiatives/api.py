@@ -51,14 +51,7 @@ from initiatives.authentication import (
 )
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
 from initiatives.facets import facet_counts
-from initiatives.filters import (
-    MAX_PAGE_SIZE,
-    PAGE_SIZE,
-    InitiativeFilterSet,
-    MomentField,
-    PageForm,
-    more_than_one,
-)
+from initiatives.filters import InitiativeFilterSet, MomentField
 from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
 from initiatives.openapi import (
     ERRORS,
@@ -111,6 +104,8 @@ from practice_library.conditional import (
     stored_answer,
 )
 from practice_library.content_version import cached_version
+from practice_library.paging import MAX_PAGE_SIZE, PAGE_SIZE, PageForm
+from practice_library.parameters import more_than_one
 from practice_library.renderers import CSVRenderer, Table
 from practice_library.result_cache import CachedResultPaginator
 

@@ -33,6 +33,7 @@ from initiatives.models import (
 )
 from initiatives.search import search_initiatives, suggest_spelling
 from practice_library.content_version import current_version
+from practice_library.parameters import more_than_one
 from practice_library.result_cache import cached, result_key
 from themes.models import Theme
 
@@ -108,14 +109,6 @@ def _unreadable(values: list[str]) -> str | None:
     # decoded as U+FFFD REPLACEMENT CHARACTER.
     if any("\ufffd" in value for value in values):
         return "This value has characters that could not be read (not UTF-8)."
-    return None
-
-
-def more_than_one(values: list[str]) -> str | None:
-    """The problem with a single-valued parameter given several values."""
-    given = len(set(values))
-    if given > 1:
-        return f"Give one value only: the address gives {given}."
     return None
 
 
@@ -414,28 +407,3 @@ class InitiativeFilterSet(django_filters.FilterSet):
     def filter_organisation(self, queryset, name, value):
         roles = InitiativeOrganisation.objects.filter(organisation=value)
         return queryset.filter(pk__in=roles.values("initiative_id"))
-
-
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-
-
-class PageForm(forms.Form):
-    """The paging parameters, validated the same way by pages and API."""
-
-    page = forms.IntegerField(min_value=1, required=False)
-    page_size = forms.IntegerField(
-        min_value=1,
-        max_value=MAX_PAGE_SIZE,
-        required=False,
-        help_text=f"Results per page, at most {MAX_PAGE_SIZE}.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if isinstance(self.data, QueryDict):
-            for name in self.fields:
-                problem = more_than_one(self.data.getlist(name))
-                if problem:
-                    self.add_error(name, problem)
-        return cleaned

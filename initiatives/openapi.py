@@ -21,14 +21,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from initiatives.filters import (
-    MAX_PAGE_SIZE,
-    PAGE_SIZE,
-    SEARCH_MAX_LENGTH,
-    InitiativeFilterSet,
-    YearFilter,
-)
+from initiatives.filters import SEARCH_MAX_LENGTH, InitiativeFilterSet, YearFilter
 from initiatives.selectors import public_organisations
+from practice_library.paging import MAX_PAGE_SIZE, PAGE_SIZE
 
 SLUG_SCHEMA = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}
 UPDATED_SINCE_SCHEMA = {

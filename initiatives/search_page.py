@@ -21,9 +21,9 @@ from django.utils.functional import cached_property
 from initiatives.facets import FacetOption, facet_counts
 from initiatives.filters import InitiativeFilterSet, Ordering
 from initiatives.models import Initiative
-from initiatives.paging import Problem, form_problems, page_form, paginate
 from initiatives.search import with_snippets
 from initiatives.selectors import public_initiatives
+from practice_library.paging import Problem, form_problems, page_form, paginate
 
 # Facets in the order the filter panel shows them, with how many options a
 # long facet shows before the rest are left to the search box.

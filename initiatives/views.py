@@ -48,7 +48,6 @@ from initiatives.models import (
     Organisation,
     PoliceArea,
 )
-from initiatives.paging import form_problems, paginate_params
 from initiatives.pictures import area_theme_matrix, bar_chart, cartogram
 from initiatives.search_page import InitiativeSearch, without_empty_values
 from initiatives.selectors import (
@@ -71,6 +70,7 @@ from initiatives.selectors import (
 )
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
+from practice_library.paging import form_problems, paginate_params
 from themes.models import Theme
 
 HOME_LIST_LENGTH = 5

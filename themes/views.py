@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from initiatives.metadata import theme_json_ld
-from initiatives.paging import paginate_params
 from initiatives.pictures import bar_chart, cartogram
 from initiatives.selectors import (
     police_areas_with_counts,
@@ -13,6 +12,7 @@ from initiatives.selectors import (
     public_initiatives,
     themes_with_counts,
 )
+from practice_library.paging import paginate_params
 from themes.models import Theme
 
 

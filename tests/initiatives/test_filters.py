@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.facets import facet_counts
-from initiatives.filters import InitiativeFilterSet, PageForm
+from initiatives.filters import InitiativeFilterSet
 from initiatives.selectors import public_initiatives
+from practice_library.paging import PageForm
 from tests.factories import (
     make_briefing,
     make_initiative,

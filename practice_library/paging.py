@@ -1,4 +1,4 @@
-"""Paging for list pages, and the problems a visitor's parameters can have.
+"""Paging for pages and the API, and the problems a visitor's parameters can have.
 
 Bad parameters never raise a 404 or a 500 on a list page: they come back as
 problems that name the parameter and the value given, shown in an error
@@ -12,11 +12,34 @@ from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from initiatives.filters import PAGE_SIZE, PageForm
+from practice_library.parameters import more_than_one
 from practice_library.result_cache import CachedResultPaginator
 
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 SHOWN_VALUE_LENGTH = 60
 PAGING_PARAMETERS = ("page", "page_size")
+
+
+class PageForm(forms.Form):
+    """The paging parameters, validated the same way by pages and API."""
+
+    page = forms.IntegerField(min_value=1, required=False)
+    page_size = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        required=False,
+        help_text=f"Results per page, at most {MAX_PAGE_SIZE}.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if isinstance(self.data, QueryDict):
+            for name in self.fields:
+                problem = more_than_one(self.data.getlist(name))
+                if problem:
+                    self.add_error(name, problem)
+        return cleaned
 
 
 @dataclass(frozen=True)
