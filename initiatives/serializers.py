@@ -33,6 +33,7 @@ from initiatives.models import (
 from initiatives.partial_dates import partial_date_iso
 from initiatives.search import highlighted
 from initiatives.validators import web_address_validator
+from practice_library.openapi import PageSerializer
 from practice_library.serializer_fields import (
     ApiUrlField,
     InitiativesUrlField,
@@ -583,22 +584,6 @@ FacetCountsSerializer = type(
     }
     | {"__doc__": "Counts per option of each facet asked for in ?facets=."},
 )
-
-
-@extend_schema_serializer(many=False)
-class PageSerializer(serializers.Serializer):
-    count = serializers.IntegerField(
-        read_only=True, help_text="Results in all pages together."
-    )
-    next = serializers.URLField(read_only=True, allow_null=True)
-    previous = serializers.URLField(read_only=True, allow_null=True)
-
-
-def page_of(row: type[serializers.Serializer], name: str) -> type:
-    """The schema of one page of ``row`` objects."""
-    return extend_schema_serializer(many=False)(
-        type(name, (PageSerializer,), {"results": row(many=True, read_only=True)})
-    )
 
 
 @extend_schema_serializer(many=False)

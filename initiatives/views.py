@@ -27,12 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from initiatives.exports import (
-    EXPORT_HEADER,
-    export_row,
-    spreadsheet_safe,
-    with_export_relations,
-)
+from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
 from initiatives.filters import InitiativeFilterSet
 from initiatives.forms import MapThemeForm, SuggestionForm
 from initiatives.metadata import (
@@ -71,6 +66,7 @@ from initiatives.selectors import (
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
 from practice_library.paging import form_problems, paginate_params
+from practice_library.renderers import spreadsheet_safe
 from themes.models import Theme
 
 HOME_LIST_LENGTH = 5

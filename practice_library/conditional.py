@@ -10,7 +10,7 @@ every ETag and Last-Modified at once.
 
 Use it on a view whose output is the same for every visitor:
 
-- DRF views: ``initiatives.api.ConditionalContentMixin``;
+- DRF views: ``practice_library.viewsets.ConditionalContentMixin``;
 - Django views: ``@conditional_on_content()`` on a function view, or
   ``method_decorator(conditional_on_content(), name="dispatch")`` on a class.
 

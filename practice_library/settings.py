@@ -134,7 +134,7 @@ MIDDLEWARE = [
     "practice_library.api_errors.ApiErrorMiddleware",
     "practice_library.outage.DatabaseOutageMiddleware",
     # Before everything that costs: it answers most API 304s on its own.
-    "initiatives.api.NotModifiedMiddleware",
+    "practice_library.viewsets.NotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -302,8 +302,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "initiatives.authentication.AnonymousRateThrottle",
-        "initiatives.authentication.PartnerRateThrottle",
+        "practice_library.throttles.AnonymousRateThrottle",
+        "practice_library.throttles.KeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env_rate("API_ANONYMOUS_RATE", "60/minute"),
@@ -318,7 +318,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "initiatives.openapi.ApiSchema",
+    "DEFAULT_SCHEMA_CLASS": "practice_library.openapi.ApiSchema",
     "EXCEPTION_HANDLER": "practice_library.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -340,7 +340,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "initiatives.openapi.add_response_headers",
+        "practice_library.openapi.add_response_headers",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

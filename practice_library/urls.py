@@ -13,9 +13,10 @@ from initiatives.sitemaps import SITEMAPS
 from initiatives.views import AccessibilityView, robots_txt
 from practice_library.conditional import conditional_on_content
 from practice_library.health import healthz
+from practice_library.viewsets import ApiRouter
 from themes import api as themes_api
 
-router = initiatives_api.ApiRouter()
+router = ApiRouter()
 router.register("initiatives", initiatives_api.InitiativeViewSet, "initiative")
 router.register("police-areas", initiatives_api.PoliceAreaViewSet, "police-area")
 router.register("themes", themes_api.ThemeViewSet, "theme")

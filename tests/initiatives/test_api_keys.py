@@ -8,9 +8,9 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from initiatives import authentication
 from initiatives.models import PartnerApiKey
 from initiatives.services.api_keys import issue_api_key, revoke_api_key
+from practice_library import throttles
 from tests.factories import make_curator, make_organisation
 from tests.initiatives.api_helpers import api_url
 
@@ -25,7 +25,7 @@ NOW = 1_800_000_015.5
 def rates(throttle_rates, monkeypatch):
     """Small limits, and a clock that does not move, for fast exact tests."""
     throttle_rates(anonymous="3/minute", partner="5/minute")
-    monkeypatch.setattr(authentication.time, "time", lambda: NOW)
+    monkeypatch.setattr(throttles.time, "time", lambda: NOW)
 
 
 def _key(**fields) -> tuple[PartnerApiKey, str]:
@@ -167,7 +167,7 @@ class TestRateLimits:
     def test_the_next_window_starts_afresh(self, client, rates, monkeypatch):
         _statuses(client, 4)
 
-        monkeypatch.setattr(authentication.time, "time", lambda: NOW + 60)
+        monkeypatch.setattr(throttles.time, "time", lambda: NOW + 60)
 
         assert _statuses(client, 1) == [200]
 
