@@ -36,7 +36,7 @@ from initiatives.validators import web_address_validator
 from practice_library.openapi import PageSerializer
 from practice_library.serializer_fields import (
     ApiUrlField,
-    InitiativesUrlField,
+    FilteredListUrlField,
     PageUrlField,
     RelatedApiUrlField,
     UtcDateTimeField,
@@ -134,7 +134,9 @@ class PoliceAreaSerializer(PoliceAreaSummarySerializer):
         read_only=True,
         help_text="Who has governed policing in the area, newest first.",
     )
-    initiatives_url = InitiativesUrlField("police_area")
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "police_area", "initiatives"
+    )
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
 
@@ -180,7 +182,9 @@ class OrganisationSerializer(OrganisationSummarySerializer):
     is_demo = serializers.BooleanField(
         read_only=True, help_text="Synthetic demo data, never curated content."
     )
-    initiatives_url = InitiativesUrlField("organisation")
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "organisation", "initiatives"
+    )
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
 
@@ -228,7 +232,9 @@ class TargetGroupSummarySerializer(serializers.ModelSerializer):
 
 
 class TargetGroupSerializer(TargetGroupSummarySerializer):
-    initiatives_url = InitiativesUrlField("target_group")
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "target_group", "initiatives"
+    )
 
     class Meta:
         model = TargetGroup

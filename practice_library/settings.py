@@ -521,6 +521,9 @@ CONTENT_VERSION_SOURCE = "initiatives.selectors.stored_content_version"
 # primary. Unset: one database for everything.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 READ_REPLICA = bool(DATABASE_REPLICA_URL)
+# Models whose reads must see the primary's latest state: a revoked key is
+# refused at once, however far the replica lags.
+READ_REPLICA_PRIMARY_ONLY = {"initiatives.partnerapikey"}
 if READ_REPLICA:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,

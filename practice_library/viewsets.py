@@ -308,7 +308,7 @@ class PublicReadOnlyViewSet(ConditionalContentMixin, viewsets.ReadOnlyModelViewS
     paginator: ValidatedPageNumberPagination
 
     def schema_parameters(self, action: str) -> list[OpenApiParameter]:
-        """Query and path parameters for the OpenAPI schema (initiatives.openapi)."""
+        """Query and path parameters for the OpenAPI schema (``ApiSchema``)."""
         if action == "list":
             return [*PAGING, FORMAT]
         return [slug_parameter(self.schema_noun), FORMAT]
