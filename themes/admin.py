@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from initiatives.admin import SpreadsheetExportMixin
-from initiatives.history import RestorableHistoryAdmin
 from initiatives.models import EditorialState
+from practice_library.admin import RestorableHistoryAdmin, SpreadsheetExportMixin
 from themes.models import Theme
 
 

@@ -189,7 +189,7 @@ def test_bulk_publish_is_all_or_nothing_and_names_each_refusal(client):
 def test_a_bulk_action_that_fails_half_way_changes_nothing(
     client, monkeypatch, action, before
 ):
-    from initiatives import admin as curation
+    from initiatives.admin import editorial, library
 
     entries = [make_initiative(state=before) for _ in range(3)]
     calls = []
@@ -204,10 +204,10 @@ def test_a_bulk_action_that_fails_half_way_changes_nothing(
         return change
 
     monkeypatch.setattr(
-        curation, "transition", failing_second_time(curation.transition)
+        editorial, "transition", failing_second_time(editorial.transition)
     )
     monkeypatch.setattr(
-        curation, "mark_reviewed", failing_second_time(curation.mark_reviewed)
+        library, "mark_reviewed", failing_second_time(library.mark_reviewed)
     )
 
     response = _bulk(_as(client, "publisher"), Initiative, action, entries)

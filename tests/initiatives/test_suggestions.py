@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.templatetags.static import static
 from django.urls import reverse
 
-from initiatives.admin import SuggestionResource
+from initiatives.admin.curation import SuggestionResource
 from initiatives.exports import export_row
 from initiatives.forms import fill_time_token
 from initiatives.imports import InitiativeResource

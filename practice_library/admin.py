@@ -1,5 +1,6 @@
-"""Every version of curated content, viewable and restorable in the admin.
+"""Admin plumbing every app shares: spreadsheet exports, and versions.
 
+Every version of curated content is viewable and restorable in the admin.
 django-simple-history keeps a row per save (and per change to tracked
 many-to-many links) with who and when; its admin shows them with a readable
 diff. This admin adds what a library needs on top:
@@ -7,18 +8,26 @@ diff. This admin adds what a library needs on top:
 - restoring a version needs the right to change the entry *as it is now*
   (django-simple-history only checks the right to view history on POST), so an
   editor cannot restore over a published entry;
-- a restored version brings back its areas, themes and target groups too, not
-  only its own columns;
+- a restored version brings back its many-to-many links too (areas, themes,
+  target groups), not only its own columns;
 - the restored save says which version it restored, in the change reason.
 
-Editorial fields (state, publication dates, slug once published) are never
-restored: ``EditorialAdminMixin.save_model`` keeps them from the stored row.
+An app whose rows have fields a restore must not bring back (an editorial
+state, say) keeps them from the stored row in its own ``save_model``.
 """
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
+
+
+class SpreadsheetExportMixin(ExportMixin):
+    """Export of the (filtered) change list as CSV or XLSX."""
+
+    export_formats = [CSV, XLSX]
 
 
 class RestorableHistoryAdmin(SimpleHistoryAdmin):
