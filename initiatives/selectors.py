@@ -89,11 +89,6 @@ def public_police_areas() -> QuerySet[PoliceArea]:
     return PoliceArea.objects.with_governance().order_by("name", "pk")
 
 
-def public_themes() -> QuerySet[Theme]:
-    """The themes in their curated order."""
-    return Theme.objects.in_order()
-
-
 def public_target_groups() -> QuerySet[TargetGroup]:
     """The target groups in their curated order."""
     return TargetGroup.objects.order_by("order", "name", "pk")
@@ -133,16 +128,6 @@ def public_organisations() -> QuerySet[Organisation]:
 def _published_ids(**narrowing) -> QuerySet:
     """Ids of published initiatives, as a subquery for counts."""
     return Initiative.objects.published().filter(**narrowing).values("pk")
-
-
-def themes_with_counts(*, police_area: PoliceArea | None = None) -> QuerySet[Theme]:
-    """Themes in order, each with ``initiative_count`` of published initiatives."""
-    narrowing = {"police_areas": police_area} if police_area else {}
-    return Theme.objects.in_order().annotate(
-        initiative_count=Count(
-            "initiatives", filter=Q(initiatives__in=_published_ids(**narrowing))
-        )
-    )
 
 
 def police_areas_with_counts(*, theme: Theme | None = None) -> PoliceAreaQuerySet:

@@ -61,13 +61,13 @@ from initiatives.selectors import (
     published_initiative_count,
     recently_published_initiatives,
     recently_updated_initiatives,
-    themes_with_counts,
 )
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
 from practice_library.paging import form_problems, paginate_params
 from practice_library.renderers import spreadsheet_safe
 from themes.models import Theme
+from themes.selectors import themes_with_counts
 
 HOME_LIST_LENGTH = 5
 ORGANISATION_ROLE_LENGTH = 20

@@ -210,7 +210,7 @@ class InitiativeAdmin(
 
     @admin.display(description="Police areas")
     def area_names(self, initiative: Initiative) -> str:
-        return ", ".join(area.name for area in initiative.police_areas.all())
+        return initiative.area_names
 
 
 class KeyFindingInline(admin.TabularInline):

@@ -341,6 +341,23 @@ class Initiative(models.Model):
         return self.origin == Initiative.Origin.DEMO
 
     @property
+    def area_names(self) -> str:
+        """The names of its police areas, joined (uses prefetched rows)."""
+        return ", ".join(area.name for area in self.police_areas.all())
+
+    @property
+    def headline(self) -> str:
+        """The title with the areas it covers, marked when it is demo data:
+        what names the entry where it stands alone, as in a feed."""
+        areas = f" ({self.area_names})" if self.area_names else ""
+        return f"{self.title}{areas}{' [demo data]' if self.is_demo else ''}"
+
+    @property
+    def category_names(self) -> list[str]:
+        """The names of its themes (uses prefetched rows)."""
+        return [theme.name for theme in self.themes.all()]
+
+    @property
     def started(self) -> str:
         return format_partial_date(self.start_date, self.start_date_precision)
 

@@ -18,7 +18,6 @@ from initiatives.selectors import (
     published_initiative_count,
     recently_published_initiatives,
     recently_updated_initiatives,
-    themes_with_counts,
 )
 from tests.factories import (
     make_briefing,
@@ -27,6 +26,7 @@ from tests.factories import (
     make_police_area,
     make_theme,
 )
+from themes.selectors import themes_with_counts
 
 pytestmark = pytest.mark.django_db
 
