@@ -10,7 +10,6 @@ shares (paging, formats, conditional GET, errors) is in
 """
 
 import datetime
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,23 +21,15 @@ from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
 from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from initiatives.authentication import PartnerSuggestionRateThrottle
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
-from initiatives.facets import facet_counts
-from initiatives.filters import InitiativeFilterSet, MomentField
+from initiatives.filters import BriefingFilterSet, InitiativeFilterSet
 from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
-from initiatives.openapi import (
-    FACETS,
-    INITIATIVE_PAGE_EXAMPLE,
-    UPDATED_SINCE_DESCRIPTION,
-    UPDATED_SINCE_SCHEMA,
-    filter_parameters,
-)
-from initiatives.search import with_snippets
+from initiatives.openapi import FACETS_PARAMETER, INITIATIVE_PAGE_EXAMPLE
+from initiatives.search import search_initiatives
 from initiatives.selectors import (
     public_briefing_details,
     public_initiative_details,
@@ -73,54 +64,35 @@ from practice_library.openapi import (
     list_responses,
     page_of,
 )
-from practice_library.paging import MAX_PAGE_SIZE, PAGE_SIZE
+from practice_library.paging import MAX_PAGE_SIZE, PAGE_SIZE, PageForm
+from practice_library.parameters import ParameterForm
 from practice_library.renderers import Table
 from practice_library.throttles import parse_rate
 from practice_library.viewsets import (
     Gone,
     PublicReadOnlyViewSet,
-    parameter_errors,
-    raise_if_any,
+    raise_for_parameters,
 )
 
-UPDATED_SINCE = re.compile(
-    r"\d{4}-\d{2}-\d{2}"
-    r"|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})",
-    re.IGNORECASE,
-)
-UPDATED_SINCE_HELP = (
-    "Give a date (2025-01-31, from midnight UK time) or a date and time with "
-    "its offset (2025-01-31T09:00:00Z)."
-)
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-# Filters that take several values (any of them matches).
-REPEATABLE_FILTERS = frozenset({"theme", "police_area", "target_group", "status"})
 
 
-class UpdatedSinceForm(forms.Form):
-    """``updated_since`` for endpoints without a FilterSet, as strict as the
-    initiatives' (a date, or a date and time with its offset)."""
+class FacetsForm(ParameterForm):
+    """``?facets=a,b``: the facets of the search to count."""
 
-    updated_since = MomentField(required=False)
+    facets = forms.CharField(required=False)
 
-    def clean_updated_since(self):
-        raw = self.data.get("updated_since")
-        if raw and not UPDATED_SINCE.fullmatch(raw):
-            raise forms.ValidationError(UPDATED_SINCE_HELP)
-        return self.cleaned_data["updated_since"]
-
-
-def facet_names(request: Request) -> tuple[list[str], list[str]]:
-    """The facets asked for in ?facets=a,b and the problems with the list."""
-    raw = request.query_params.get("facets", "")
-    names = list(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
-    unknown = [name for name in names if name not in InitiativeFilterSet.FACETS]
-    if not unknown:
-        return names, []
-    shown = ", ".join(repr(name[:40]) for name in unknown[:5])
-    return names, [
-        f"Unknown facet {shown}; choose from: {', '.join(InitiativeFilterSet.FACETS)}."
-    ]
+    def clean_facets(self) -> list[str]:
+        raw = self.cleaned_data["facets"]
+        names = list(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
+        known = InitiativeFilterSet.facet_names()
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            shown = ", ".join(repr(name[:40]) for name in unknown[:5])
+            raise forms.ValidationError(
+                f"Unknown facet {shown}; choose from: {', '.join(known)}."
+            )
+        return names
 
 
 @extend_schema_view(
@@ -147,9 +119,11 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
     csv_filename = "initiatives.csv"
     schema_noun = "initiative"
 
+    filterset_class = InitiativeFilterSet
+
     def schema_parameters(self, action: str) -> list[OpenApiParameter]:
         if action == "list":
-            return [*filter_parameters(), FACETS, *PAGING, FORMAT]
+            return [FACETS_PARAMETER, *PAGING, FORMAT]
         return super().schema_parameters(action)
 
     def get_queryset(self) -> QuerySet[Initiative]:
@@ -163,37 +137,30 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
         return InitiativeListSerializer
 
     def list(self, request, *args, **kwargs):
-        base = self.get_queryset()
-        filterset = InitiativeFilterSet(request.query_params, queryset=base)
-        facets, facet_problems = facet_names(request)
-
-        errors = parameter_errors(request, repeatable=REPEATABLE_FILTERS)
-        for name, messages in filterset.errors.items():
-            errors[name].extend(str(message) for message in messages)
-        since = request.query_params.get("updated_since")
-        if since and not UPDATED_SINCE.fullmatch(since):
-            errors["updated_since"] = [UPDATED_SINCE_HELP]
-        errors["facets"].extend(facet_problems)
-        raise_if_any({name: messages for name, messages in errors.items() if messages})
-
-        queryset = filterset.qs  # the search decision (and correction) is made here
-        self.result_key = filterset.result_key("page")
+        filterset = self.get_filterset()
+        assert filterset is not None
+        asked = FacetsForm(request.query_params)
+        raise_for_parameters(filterset.form, PageForm(request.query_params), asked)
+        search = search_initiatives(
+            filterset,
+            facets=asked.cleaned_data["facets"],
+            snippets=not self.wants_csv(),
+        )
+        results = search.results
         if self.wants_csv():
-            queryset = with_export_relations(queryset)
-        elif filterset.search_text:
-            searched = filterset.effective_search_text or filterset.search_text
-            queryset = with_snippets(queryset, searched)
-        page = self.paginate_queryset(queryset)
+            results = with_export_relations(results)
+        page = self.paginator.paginate_queryset(
+            results, request, self, result_key=search.result_key
+        )
 
         extra: dict[str, Any] = {}
-        if facets:
-            counts = facet_counts(filterset, base, facets)
+        if search.facets:
             extra["facets"] = {
                 name: FacetOptionSerializer(options, many=True).data
-                for name, options in counts.items()
+                for name, options in search.facets.items()
             }
-        if filterset.search_text:
-            extra["search_correction"] = filterset.search_correction
+        if search.search_text:
+            extra["search_correction"] = search.correction
         updated_since = filterset.form.cleaned_data.get("updated_since")
         if updated_since is not None and self.paginator.page_number == 1:
             extra["withdrawn"] = TombstoneSerializer(
@@ -232,16 +199,7 @@ class BriefingViewSet(PublicReadOnlyViewSet):
     csv_filename = "briefings.csv"
     schema_noun = "briefing"
 
-    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
-        parameters = super().schema_parameters(action)
-        if action == "list":
-            since = OpenApiParameter(
-                "updated_since",
-                UPDATED_SINCE_SCHEMA,
-                description=UPDATED_SINCE_DESCRIPTION,
-            )
-            return [since, *parameters]
-        return parameters
+    filterset_class = BriefingFilterSet
 
     def get_queryset(self) -> QuerySet[Briefing]:
         return public_briefing_details().order_by(
@@ -249,16 +207,11 @@ class BriefingViewSet(PublicReadOnlyViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        errors = parameter_errors(request)
-        since_form = UpdatedSinceForm(request.query_params)
-        for name, messages in since_form.errors.items():
-            errors[name].extend(str(message) for message in messages)
-        raise_if_any(errors)
-        queryset = self.get_queryset()
-        since = since_form.cleaned_data.get("updated_since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        page = self.paginate_queryset(queryset)
+        filterset = self.get_filterset()
+        assert filterset is not None
+        raise_for_parameters(filterset.form, PageForm(request.query_params))
+        page = self.paginate_queryset(filterset.qs)
+        since = filterset.form.cleaned_data.get("updated_since")
         extra = {}
         if since is not None and self.paginator.page_number == 1:
             extra["withdrawn"] = TombstoneSerializer(
@@ -419,7 +372,7 @@ class ApiIndexView(TemplateView):
             "suggestion_rate": _in_words(str(rates["partner-suggestions"])),
             "page_size": PAGE_SIZE,
             "max_page_size": MAX_PAGE_SIZE,
-            "facets": InitiativeFilterSet.FACETS,
+            "facets": InitiativeFilterSet.facet_names(),
             "cache_max_age": settings.PUBLIC_CACHE_MAX_AGE,
         }
         return context

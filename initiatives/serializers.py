@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from initiatives.filters import InitiativeFilterSet
+from initiatives.full_text import highlighted
 from initiatives.markdown import render_markdown
 from initiatives.models import (
     Briefing,
@@ -31,7 +32,6 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.partial_dates import partial_date_iso
-from initiatives.search import highlighted
 from initiatives.validators import web_address_validator
 from practice_library.openapi import PageSerializer
 from practice_library.serializer_fields import (
@@ -586,7 +586,7 @@ FacetCountsSerializer = type(
     (serializers.Serializer,),
     {
         name: FacetOptionSerializer(many=True, required=False)
-        for name in InitiativeFilterSet.FACETS
+        for name in InitiativeFilterSet.facet_names()
     }
     | {"__doc__": "Counts per option of each facet asked for in ?facets=."},
 )

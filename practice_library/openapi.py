@@ -1,13 +1,17 @@
 """What every API endpoint's OpenAPI description shares.
 
-drf-spectacular builds most of the schema from the serializers; this module
-adds what it cannot see: the error responses in their one shape, the CSV
-alternative, paging and format parameters, the schema of a page, and the
-caching, paging and rate-limit headers.
+drf-spectacular builds most of the schema from the serializers, and the query
+parameters of a list from its FilterSet; this module adds what it cannot
+see: the values a slug filter accepts (listed from the database when the
+schema is generated), one description per parameter, the error responses in
+their one shape, the CSV alternative, paging and format parameters, the
+schema of a page, and the caching, paging and rate-limit headers.
 """
 
 from typing import Any
 
+import django_filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -62,7 +66,7 @@ ERRORS = {
             "One or more parameters are not valid; see 'errors'.",
             {
                 "start_year_min": ["Enter a whole number."],
-                "page": ["There is no such page: the last is 3."],
+                "page": ["There is no page 4: the 45 results fit on 3 pages."],
             },
         ),
     ),
@@ -168,6 +172,69 @@ def slug_parameter(what: str) -> OpenApiParameter:
         description=f"The {what}'s slug: its permanent identifier, as in "
         "the slug field of the list.",
     )
+
+
+class FilterSetParameters(DjangoFilterExtension):
+    """drf-spectacular's reading of a list's FilterSet, with what it cannot see.
+
+    Each filter is one query parameter, typed by drf-spectacular from the
+    filter (a multiple-choice filter is a repeatable array). To that it adds:
+    the slugs a slug filter accepts, listed from the database when the
+    schema is generated (a filter's ``listed`` may narrow the list to what
+    the public may see); the choices in their declared order; the filter's
+    label and help as the description. A filter annotated with
+    ``extend_schema_field`` keeps the schema (and description) it gives.
+    """
+
+    target_class = "practice_library.filters.FilterBackend"
+    match_subclasses = True
+    priority = 1  # before drf-spectacular's own extension for the backend
+
+    def resolve_filter_field(
+        self, auto_schema, model, filterset_class, field_name, filter_field
+    ):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        annotated = hasattr(filter_field, "_spectacular_annotation")
+        for parameter in parameters:
+            schema = parameter["schema"]
+            values = schema["items"] if schema.get("type") == "array" else schema
+            if annotated:
+                continue
+            if isinstance(
+                filter_field,
+                django_filters.ModelChoiceFilter
+                | django_filters.ModelMultipleChoiceFilter,
+            ):
+                values.clear()
+                values.update(SLUG_SCHEMA, enum=_listed_slugs(filter_field))
+            elif "choices" in filter_field.extra:
+                values["enum"] = [value for value, _ in filter_field.extra["choices"]]
+            parameter["description"] = _described(field_name, filter_field)
+        return parameters
+
+
+def _listed_slugs(filter_field: django_filters.Filter) -> list[str]:
+    listed = getattr(filter_field, "listed", None)
+    queryset = listed() if listed is not None else filter_field.queryset
+    to_field = filter_field.extra.get("to_field_name", "slug")
+    return list(queryset.order_by(to_field).values_list(to_field, flat=True))
+
+
+def _described(name: str, filter_field: django_filters.Filter) -> str:
+    parts = [str(filter_field.label or name)]
+    if filter_field.extra.get("help_text"):
+        parts.append(str(filter_field.extra["help_text"]))
+    text = ". ".join(part.rstrip(".") for part in parts) + "."
+    choices = filter_field.extra.get("choices")
+    if choices and not isinstance(filter_field, django_filters.MultipleChoiceFilter):
+        text += " One of: " + ", ".join(
+            f"{value} ({label})" for value, label in choices
+        )
+    if isinstance(filter_field, django_filters.MultipleChoiceFilter):
+        text += " Repeat the parameter for several values (any matches)."
+    return text
 
 
 class ApiSchema(AutoSchema):

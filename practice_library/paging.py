@@ -1,8 +1,10 @@
 """Paging for pages and the API, and the problems a visitor's parameters can have.
 
-Bad parameters never raise a 404 or a 500 on a list page: they come back as
-problems that name the parameter and the value given, shown in an error
-summary above the form.
+One form validates ``page`` and ``page_size`` everywhere, and one function
+finds the page asked for, with one message for a page past the last: a page
+shows it in its error summary, the API in a 400 naming ``page``. Bad
+parameters never raise a 404 or a 500 on a page: they come back as problems
+that name the parameter and the value given, shown above the form.
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from practice_library.parameters import more_than_one
+from practice_library.parameters import ParameterForm
 from practice_library.result_cache import CachedResultPaginator
 
 PAGE_SIZE = 20
@@ -21,25 +23,49 @@ SHOWN_VALUE_LENGTH = 60
 PAGING_PARAMETERS = ("page", "page_size")
 
 
-class PageForm(forms.Form):
+class PageForm(ParameterForm):
     """The paging parameters, validated the same way by pages and API."""
 
-    page = forms.IntegerField(min_value=1, required=False)
+    page = forms.IntegerField(label="Page", min_value=1, required=False)
     page_size = forms.IntegerField(
+        label="Results per page",
         min_value=1,
         max_value=MAX_PAGE_SIZE,
         required=False,
         help_text=f"Results per page, at most {MAX_PAGE_SIZE}.",
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if isinstance(self.data, QueryDict):
-            for name in self.fields:
-                problem = more_than_one(self.data.getlist(name))
-                if problem:
-                    self.add_error(name, problem)
-        return cleaned
+
+class NoSuchPage(Exception):
+    """A page past the last; the message says how many there are."""
+
+    def __init__(self, number: int, count: int, pages: int):
+        self.number = number
+        super().__init__(
+            f"There is no page {number:,}: the {count:,} "
+            f"result{'' if count == 1 else 's'} fit on "
+            f"{pages:,} page{'' if pages == 1 else 's'}."
+        )
+
+
+def page_of(
+    queryset: QuerySet,
+    form: PageForm,
+    *,
+    default_size: int = PAGE_SIZE,
+    result_key: str | None = None,
+) -> Page:
+    """The page a valid PageForm asks for; NoSuchPage past the last.
+
+    Costs one count query, unless ``result_key`` names the results in the
+    result cache and they are there.
+    """
+    size = form.cleaned_data.get("page_size") or default_size
+    number = form.cleaned_data.get("page") or 1
+    paginator = CachedResultPaginator(queryset, size, result_key=result_key)
+    if number > paginator.num_pages:
+        raise NoSuchPage(number, paginator.count, paginator.num_pages)
+    return paginator.page(number)
 
 
 @dataclass(frozen=True)
@@ -83,13 +109,6 @@ def form_problems(form: forms.Form, params: QueryDict) -> list[Problem]:
     return problems
 
 
-def page_form(params: QueryDict) -> PageForm:
-    form = PageForm(params)
-    form.fields["page"].label = "Page"
-    form.fields["page_size"].label = "Results per page"
-    return form
-
-
 def paginate(
     queryset: QuerySet,
     form: PageForm,
@@ -98,27 +117,19 @@ def paginate(
     result_key: str | None = None,
 ) -> tuple[Page | None, list[Problem]]:
     """The page a valid PageForm asks for, or None and the problem when the
-    page does not exist. Costs one count query, unless ``result_key`` names
-    the results in the result cache and they are there."""
-    size = form.cleaned_data.get("page_size") or default_size
-    number = form.cleaned_data.get("page") or 1
-    paginator = CachedResultPaginator(queryset, size, result_key=result_key)
-    if number > paginator.num_pages:
-        count = paginator.count
-        message = (
-            f"There is no page {number:,}: the {count:,} "
-            f"result{'' if count == 1 else 's'} fit on "
-            f"{paginator.num_pages:,} page{'' if paginator.num_pages == 1 else 's'}."
-        )
-        return None, [Problem("page", "Page", str(number), message)]
-    return paginator.page(number), []
+    page does not exist."""
+    try:
+        page = page_of(queryset, form, default_size=default_size, result_key=result_key)
+    except NoSuchPage as error:
+        return None, [Problem("page", "Page", str(error.number), str(error))]
+    return page, []
 
 
 def paginate_params(
     queryset: QuerySet, params: QueryDict, *, default_size: int = PAGE_SIZE
 ) -> tuple[Page | None, list[Problem]]:
     """The page the parameters ask for, or None and what is wrong with them."""
-    form = page_form(params)
+    form = PageForm(params)
     if not form.is_valid():
         return None, form_problems(form, params)
     return paginate(queryset, form, default_size=default_size)

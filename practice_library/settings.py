@@ -301,6 +301,8 @@ REST_FRAMEWORK = {
         "initiatives.authentication.ApiKeyAuthentication"
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Lists are filtered by their view's filterset_class (django-filter).
+    "DEFAULT_FILTER_BACKENDS": ["practice_library.filters.FilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "practice_library.throttles.AnonymousRateThrottle",
         "practice_library.throttles.KeyRateThrottle",

@@ -1,6 +1,8 @@
 """What every API endpoint shares: a read-only viewset over public objects.
 
-- every bad parameter is reported at once, as a 400 naming each one;
+- a list is filtered by the view's ``filterset_class`` through django-filter's
+  backend, which drf-spectacular documents; every bad parameter is reported
+  at once, as a 400 naming each one;
 - ``page`` and ``page_size`` are validated by the pages' ``PageForm``, and a
   page past the last is a 400, not an empty list;
 - JSON by default, CSV with ``?format=csv`` or ``Accept: text/csv``;
@@ -11,20 +13,18 @@
   HTML.
 """
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
-from urllib.parse import unquote, unquote_to_bytes
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django_filters import FilterSet
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, routers, serializers, status, viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -39,55 +39,19 @@ from practice_library.conditional import (
     stored_answer,
 )
 from practice_library.content_version import cached_version
+from practice_library.filters import FilterBackend, raise_for_parameters
 from practice_library.openapi import FORMAT, PAGING, slug_parameter
-from practice_library.paging import MAX_PAGE_SIZE, PAGE_SIZE, PageForm
+from practice_library.paging import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    NoSuchPage,
+    PageForm,
+    page_of,
+)
 from practice_library.parameters import more_than_one
 from practice_library.renderers import CSVRenderer, Table
-from practice_library.result_cache import CachedResultPaginator
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-NOT_UTF8 = "This value is not valid UTF-8 text."
-
-
-def undecodable_parameters(query_string: str) -> list[str]:
-    """Names of parameters whose percent-encoded value is not UTF-8.
-
-    Django quietly replaces such bytes (e.g. a lone surrogate, %ED%A0%80)
-    with U+FFFD; the API refuses them instead, so nobody searches for text
-    they did not send.
-    """
-    names = []
-    for pair in query_string.split("&"):
-        name, _, value = pair.partition("=")
-        try:
-            unquote_to_bytes(value.replace("+", " ")).decode("utf-8")
-        except UnicodeDecodeError:
-            names.append(unquote(name.replace("+", " "), errors="replace"))
-    return names
-
-
-def parameter_errors(
-    request: Request, *, repeatable: Collection[str] = ()
-) -> defaultdict[str, list[str]]:
-    """Problems with the query string itself: bad encoding, repeated names."""
-    errors: defaultdict[str, list[str]] = defaultdict(list)
-    for name in undecodable_parameters(request.META.get("QUERY_STRING", "")):
-        errors[name].append(NOT_UTF8)
-    for name, values in request.query_params.lists():
-        problem = None if name in repeatable else more_than_one(values)
-        if problem:
-            errors[name].append(problem)
-    # The same message from the paging form or the FilterSet is given once.
-    for name, messages in PageForm(request.query_params).errors.items():
-        errors[name].extend(str(message) for message in messages)
-    return errors
-
-
-def raise_if_any(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise exceptions.ValidationError(
-            {name: list(dict.fromkeys(messages)) for name, messages in errors.items()}
-        )
 
 
 class ContentNegotiation(DefaultContentNegotiation):
@@ -114,27 +78,16 @@ class ValidatedPageNumberPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, result_key=None):
+        """The page asked for; ``result_key`` names the results in the result
+        cache (``practice_library.result_cache``), when they are there."""
         form = PageForm(request.query_params)
-        if not form.is_valid():  # reported earlier, with the other parameters
-            raise exceptions.ValidationError(
-                {
-                    name: [str(m) for m in messages]
-                    for name, messages in form.errors.items()
-                }
-            )
-        number = form.cleaned_data["page"] or 1
-        paginator = CachedResultPaginator(
-            queryset,
-            form.cleaned_data["page_size"] or PAGE_SIZE,
-            result_key=getattr(view, "result_key", None),
-        )
-        if number > paginator.num_pages:
-            raise exceptions.ValidationError(
-                {"page": [f"There is no such page: the last is {paginator.num_pages}."]}
-            )
+        raise_for_parameters(form)  # reported earlier, with the other parameters
+        try:
+            self.page = page_of(queryset, form, result_key=result_key)
+        except NoSuchPage as error:
+            raise exceptions.ValidationError({"page": [str(error)]}) from None
         self.request = request
-        self.page = paginator.page(number)
         return list(self.page)
 
     @property
@@ -301,7 +254,6 @@ class PublicReadOnlyViewSet(ConditionalContentMixin, viewsets.ReadOnlyModelViewS
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     content_negotiation_class = ContentNegotiation
     pagination_class = ValidatedPageNumberPagination
-    filter_backends: list = []
     not_found_detail = "Nothing public has this slug."
     csv_filename = "export.csv"
     schema_noun = "entry"
@@ -316,11 +268,12 @@ class PublicReadOnlyViewSet(ConditionalContentMixin, viewsets.ReadOnlyModelViewS
     def wants_csv(self) -> bool:
         return self.request.accepted_renderer.format == CSVRenderer.format
 
-    def check_list_parameters(self) -> None:
-        raise_if_any(parameter_errors(self.request))
+    def get_filterset(self) -> FilterSet | None:
+        """The list's FilterSet, as django-filter's backend builds it (None
+        when the view has none)."""
+        return FilterBackend().get_filterset(self.request, self.get_queryset(), self)
 
     def list(self, request, *args, **kwargs):
-        self.check_list_parameters()
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.page_response(page)
 

@@ -161,6 +161,14 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def small_library():
+    """The small library of ``tests.factories.build_small_library``, by slug."""
+    from tests.factories import build_small_library
+
+    return build_small_library()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright; never a downloaded browser."""

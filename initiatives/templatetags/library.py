@@ -8,9 +8,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from initiatives.full_text import highlighted
 from initiatives.markdown import render_markdown
 from initiatives.pictures import Bar, Cartogram, bar_chart, cartogram
-from initiatives.search import highlighted
 from themes.models import Theme
 
 register = template.Library()
