@@ -339,9 +339,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
 
     def __init__(self, data: Mapping[str, Any] | None = None, *args, **kwargs):
         # Always a QueryDict, so that a parameter's values can be listed.
-        super().__init__(
-            None if data is None else as_query_dict(data), *args, **kwargs
-        )
+        super().__init__(None if data is None else as_query_dict(data), *args, **kwargs)
 
     @classmethod
     def facet_names(cls) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from initiatives.models import (
 )
 from initiatives.partial_dates import DatePrecision, partial_date_iso
 from initiatives.slugs import unique_slug
+from practice_library.history import recorded_as
 from themes.models import Theme
 
 SEPARATOR = ";"
@@ -363,10 +364,11 @@ class InitiativeResource(resources.ModelResource):
             "library with the same title and police area."
         )
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._history_user = self.actor
+    def import_row(self, row, instance_loader, **kwargs):
+        # The row's save and its links are recorded as the curator's import.
         file_name = kwargs.get("file_name") or "a spreadsheet"
-        instance._change_reason = f"Imported from {file_name}"
+        with recorded_as(user=self.actor, reason=f"Imported from {file_name}"):
+            return super().import_row(row, instance_loader, **kwargs)
 
     def after_save_instance(self, instance, row, **kwargs):
         self.rows_by_pk[instance.pk] = kwargs.get("row_number")

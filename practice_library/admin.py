@@ -23,6 +23,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from practice_library.history import recorded_as
+
 
 class SpreadsheetExportMixin(ExportMixin):
     """Export of the (filtered) change list as CSV or XLSX."""
@@ -37,7 +39,15 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
             if current is None or not self.has_change_permission(request, current):
                 raise PermissionDenied
         request._restoring_version = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        reason = None
+        if request.method == "POST":
+            record = self.model.history.get(history_id=version_id)
+            reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
+        # The restored save and the links saved after it say which version.
+        with recorded_as(reason=reason):
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -61,12 +71,3 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
                         self.initial[name] = ids
 
         return VersionForm
-
-    def save_model(self, request, obj, form, change):
-        version_id = getattr(request, "_restoring_version", None)
-        if version_id is not None:
-            record = self.model.history.get(history_id=version_id)
-            obj._change_reason = (
-                f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
-            )
-        super().save_model(request, obj, form, change)

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "practice_library",
     "themes",
     "initiatives",
 ]

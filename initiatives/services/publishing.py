@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from initiatives.models import Briefing, EditorialState, Initiative, StateChange
 from initiatives.services.search_words import add_search_words
+from practice_library.history import recorded_as
 
 # The editorial workflow: every allowed move, and whether it needs the right
 # to publish ("initiatives.publish_initiative" or "publish_briefing"). The
@@ -116,12 +117,12 @@ def transition(entry: Entry, to_state: str, *, actor, reason: str = "") -> State
         # Mirrors learn of every departure from public view through this date.
         entry.withdrawn_at = now
         fields.append("withdrawn_at")
-    entry._history_user = actor  # read by django-simple-history
-    entry._change_reason = (
+    reason_recorded = (
         f"{EditorialState(from_state).label} to {EditorialState(to_state).label}"
         + (f": {reason}" if reason else "")
     )
-    entry.save(update_fields=fields)
+    with recorded_as(user=actor, reason=reason_recorded):
+        entry.save(update_fields=fields)
     if to_state == EditorialState.PUBLISHED and isinstance(entry, Initiative):
         add_search_words(entry)
     return StateChange.objects.create(
@@ -177,6 +178,5 @@ def mark_reviewed(initiative: Initiative, *, actor=None) -> None:
     if actor is not None and not may_publish(actor, initiative):
         raise PermissionDenied("Only publishers may mark an entry as reviewed.")
     initiative.last_reviewed_at = timezone.now()
-    initiative._history_user = actor
-    initiative._change_reason = "Reviewed"
-    initiative.save(update_fields=["last_reviewed_at", "updated_at"])
+    with recorded_as(user=actor, reason="Reviewed"):
+        initiative.save(update_fields=["last_reviewed_at", "updated_at"])

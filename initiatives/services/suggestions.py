@@ -14,6 +14,7 @@ from initiatives.models import (
     Suggestion,
 )
 from initiatives.slugs import unique_slug
+from practice_library.history import recorded_as
 from themes.models import Theme
 
 
@@ -57,10 +58,10 @@ def submit_suggestion(
     )
     initiative.slug = unique_slug(initiative.title) if initiative.title else ""
     initiative.full_clean(exclude=None if initiative.title else ["slug"])
-    initiative._change_reason = "Suggested from the field"
-    initiative.save()
-    initiative.police_areas.set(areas)
-    initiative.themes.set(list(themes))
+    with recorded_as(reason="Suggested from the field"):
+        initiative.save()
+        initiative.police_areas.set(areas)
+        initiative.themes.set(list(themes))
     suggestion = Suggestion(
         initiative=initiative,
         title=initiative.title,
