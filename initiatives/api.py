@@ -23,6 +23,7 @@ from rest_framework import exceptions, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 from initiatives.authentication import PartnerSuggestionRateThrottle
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
@@ -331,10 +332,10 @@ class SuggestionViewSet(viewsets.GenericViewSet):
 
     serializer_class = SuggestionSubmissionSerializer
     permission_classes = [IsPartner]
-    throttle_classes = [
-        *api_settings.DEFAULT_THROTTLE_CLASSES,
-        PartnerSuggestionRateThrottle,
-    ]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # The request rates of every endpoint, and the key's suggestion rate.
+        return [*super().get_throttles(), PartnerSuggestionRateThrottle()]
 
     def create(self, request, *args, **kwargs):
         submission = self.get_serializer(data=request.data)

@@ -195,8 +195,8 @@ def _initiatives_linked(field: str, **lookup: Any) -> QuerySet:
     A subquery rather than a join: a join would repeat an initiative once per
     matching link and need DISTINCT, which is slow on large result sets.
     """
-    through = Initiative._meta.get_field(field).remote_field.through
-    return through._default_manager.filter(**lookup).values("initiative_id")
+    links = getattr(Initiative, field).through
+    return links._default_manager.filter(**lookup).values("initiative_id")
 
 
 class InitiativeFilterSet(django_filters.FilterSet):

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
@@ -111,7 +112,9 @@ class _Lookup:
     noun: str
 
     def find(self, value: str):
-        match = self.model.objects.filter(Q(slug=value) | Q(name__iexact=value))
+        match = self.model._default_manager.filter(
+            Q(slug=value) | Q(name__iexact=value)
+        )
         found = list(match[:2])
         if len(found) == 1:
             return found[0]
@@ -228,7 +231,7 @@ class InitiativeResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.actor = actor
         self.allow_duplicates = allow_duplicates
-        self.rows_by_pk: dict[int, int] = {}
+        self.rows_by_pk: dict[int, int | None] = {}
         self.duplicates: list[str] = []
 
     def get_diff_class(self):
@@ -290,7 +293,7 @@ class InitiativeResource(resources.ModelResource):
             )
 
     def import_instance(self, instance, row, **kwargs):
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, Any] = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:

@@ -10,7 +10,7 @@ def unique_slug(title: str, model: type[models.Model] = Initiative) -> str:
     """A slug from the title that no row of the model uses yet."""
     base = slugify(title)[:180].strip("-") or "initiative"
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while model._default_manager.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

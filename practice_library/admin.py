@@ -16,6 +16,8 @@ An app whose rows have fields a restore must not bring back (an editorial
 state, say) keeps them from the stored row in its own ``save_model``.
 """
 
+from typing import Any
+
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from import_export.admin import ExportMixin
@@ -55,15 +57,20 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
         if version_id is None:
             return form_class
         record = self.model.history.get(history_id=version_id)
+        # The links the version recorded: its many-to-many fields that
+        # django-simple-history tracks (the record has a manager for each).
         links = {
             field.name: [
                 getattr(row, f"{get_m2m_reverse_field_name(field)}_id")
                 for row in getattr(record, field.name).all()
             ]
-            for field in record._history_m2m_fields
+            for field in self.model._meta.many_to_many
+            if hasattr(record, field.name)
         }
+        # A form class made at run time, which mypy cannot subclass as such.
+        base: Any = form_class
 
-        class VersionForm(form_class):
+        class VersionForm(base):
             def __init__(self, *args, **form_kwargs):
                 super().__init__(*args, **form_kwargs)
                 for name, ids in links.items():

@@ -27,6 +27,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -140,10 +141,10 @@ def store_answer(response: HttpResponseBase, validators: Validators) -> None:
     """
     if not result_cache.enabled() or response.status_code != 200:
         return
-    if response.streaming or response.cookies:
-        return
+    if not isinstance(response, HttpResponse) or response.cookies:
+        return  # a streamed answer is not an HttpResponse
 
-    def keep(rendered: HttpResponseBase) -> None:
+    def keep(rendered: HttpResponse) -> None:
         if "cookie" in rendered.get("Vary", "").lower() or rendered.cookies:
             return
         headers = {name: rendered[name] for name in KEPT_HEADERS if name in rendered}
@@ -153,10 +154,10 @@ def store_answer(response: HttpResponseBase, validators: Validators) -> None:
             settings.RESULT_CACHE_SECONDS,
         )
 
-    if getattr(response, "is_rendered", True):
-        keep(response)
-    else:
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.add_post_render_callback(keep)
+    else:
+        keep(response)
 
 
 def conditional_on_content(

@@ -59,7 +59,7 @@ class EditorialAdminMixin(admin.ModelAdmin):
     # Kept from the stored row whatever a form (or a restored version) holds.
     protected_fields = ["state", "published_at", "withdrawn_at"]
 
-    BUTTONS = {
+    BUTTONS: dict[str, str] = {
         EditorialState.IN_REVIEW: "Submit for review",
         EditorialState.PUBLISHED: "Publish",
         EditorialState.WITHDRAWN: "Withdraw from public view",

@@ -171,6 +171,7 @@ class Initiative(models.Model):
     target_groups = models.ManyToManyField(
         TargetGroup, related_name="initiatives", blank=True
     )
+    organisations: "models.ManyToManyField[Organisation, InitiativeOrganisation]"
     organisations = models.ManyToManyField(
         Organisation,
         through="InitiativeOrganisation",
@@ -529,6 +530,7 @@ class Briefing(models.Model):
     themes = models.ManyToManyField(
         "themes.Theme", related_name="briefings", blank=True
     )
+    initiatives: "models.ManyToManyField[Initiative, BriefingMention]"
     initiatives = models.ManyToManyField(
         Initiative, through="BriefingMention", related_name="briefings", blank=True
     )

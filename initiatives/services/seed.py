@@ -120,7 +120,7 @@ def load_seed_content() -> SeedReport:
             {
                 "name": name,
                 "kind": kind,
-                "police_area": areas.get(area_slug),
+                "police_area": areas[area_slug] if area_slug else None,
                 "description": seed_content.ORGANISATION_DESCRIPTIONS.get(slug, ""),
             },
             "organisations",
