@@ -10,7 +10,6 @@ both, and that they count one partner's requests together.
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -32,9 +31,7 @@ from tests.factories import make_curator, make_initiative
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        shutil.which("redis-server") is None, reason="needs redis-server"
-    ),
+    pytest.mark.redis,
 ]
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
