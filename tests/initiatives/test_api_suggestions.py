@@ -68,6 +68,7 @@ class TestSuggesting:
         assert suggestion.source == Suggestion.Source.PARTNER_API
         assert suggestion.api_key == key
         draft = suggestion.initiative
+        assert draft is not None
         assert draft.state == EditorialState.DRAFT
         assert draft.origin == Initiative.Origin.SUGGESTION
         assert [a.slug for a in draft.police_areas.all()] == ["essex"]

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -18,7 +19,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Counting straight from the database: no search text, any content version.
-UNCACHED = {"search_text": "", "version": 1}
+UNCACHED: dict[str, Any] = {"search_text": "", "version": 1}
 
 
 def _filter(query: str) -> InitiativeFilterSet:

@@ -189,6 +189,7 @@ def test_demo_data_writes_no_history_and_is_removed_cleanly():
 
     # A curator publishes a demo entry: the removal still succeeds.
     demo = Initiative.objects.demo().exclude(state=EditorialState.PUBLISHED).first()
+    assert demo is not None
     publish_initiative(demo, actor=make_publisher())
     call_command("remove_demo_data")
 

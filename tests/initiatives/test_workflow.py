@@ -158,7 +158,7 @@ def test_leaving_public_view_stamps_withdrawn_at_for_mirrors(to):
     transition(entry, to, actor=None)
 
     entry.refresh_from_db()
-    assert entry.withdrawn_at >= before
+    assert entry.withdrawn_at is not None and entry.withdrawn_at >= before
     assert list(Initiative.objects.withdrawn_since(before)) == [entry]
 
 

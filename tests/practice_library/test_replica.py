@@ -23,7 +23,7 @@ def with_replica(settings):
 
 
 def _seen_during(request) -> dict:
-    seen = {}
+    seen: dict[str, object] = {}
 
     def view(request):
         seen["replica"] = reading_replica()
