@@ -1,8 +1,10 @@
 """Partners' API keys: issued with the whole key shown once, revoked, never deleted."""
 
+from weakref import WeakKeyDictionary
+
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -36,6 +38,11 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
         "revoked_at",
     ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The whole key issued by each add request, from its save to its page.
+        self.issued_keys: WeakKeyDictionary[HttpRequest, str] = WeakKeyDictionary()
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["partner_name", "organisation"]
@@ -50,7 +57,7 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         obj.created_by = request.user
-        request._issued_api_key = issue_api_key(obj)  # type: ignore[attr-defined]
+        self.issued_keys[request] = issue_api_key(obj)
 
     def response_add(self, request, obj, post_url_continue=None) -> HttpResponse:
         # The key is shown on this page and nowhere else: not in a message
@@ -63,7 +70,7 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
                 "opts": self.opts,
                 "title": "API key issued",
                 "api_key": obj,
-                "whole_key": request._issued_api_key,  # type: ignore[attr-defined]
+                "whole_key": self.issued_keys.pop(request),
             },
         )
         add_never_cache_headers(response)
