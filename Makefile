@@ -45,10 +45,12 @@ test: $(VENV)/.dev-installed
 	else echo "!!! No PostgreSQL found: testing on SQLite; PostgreSQL-only tests will be SKIPPED (listed at the end). !!!"; fi; \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## lint: formatting, lint rules, Django's checks and missing migrations.
+## lint: formatting, lint rules, types, import contracts, Django's checks, missing migrations.
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	DJANGO_DEBUG=true $(BIN)/mypy .
+	$(BIN)/lint-imports
 	DJANGO_DEBUG=true $(MANAGE) check
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
@@ -71,4 +73,4 @@ drill: $(VENV)/.runtime-installed
 	$(BIN)/python bench/drill.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis db.sqlite3
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis db.sqlite3

@@ -4,89 +4,34 @@ and the one write, partners' suggestions.
 Every endpoint starts from a selector in ``initiatives.selectors``, so what
 the public may see is decided there, once. Initiatives are filtered by the
 same ``InitiativeFilterSet`` as the search page, so a query string means the
-same on ``/initiatives/`` and ``/api/v1/initiatives/``.
-
-What every endpoint shares (``PublicReadOnlyViewSet``):
-
-- every bad parameter is reported at once, as a 400 naming each one;
-- ``page`` and ``page_size`` are validated by the pages' ``PageForm``, and a
-  page past the last is a 400, not an empty list;
-- JSON by default, CSV with ``?format=csv`` or ``Accept: text/csv``;
-- ETag, Last-Modified and ``Cache-Control: public`` on GETs, with 304
-  answered before any query for the content (``initiatives.http``), and
-  not counted against the rate limit;
-- errors in one JSON shape (``practice_library.api_errors``), never CSV or
-  HTML.
+same on ``/initiatives/`` and ``/api/v1/initiatives/``. What every endpoint
+shares (paging, formats, conditional GET, errors) is in
+``practice_library.viewsets``.
 """
 
 import datetime
-import re
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from typing import Any, cast
-from urllib.parse import unquote, unquote_to_bytes
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
-from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, routers, serializers, status, viewsets
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import exceptions, viewsets
 from rest_framework.permissions import BasePermission
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
-from initiatives.authentication import (
-    PartnerSuggestionRateThrottle,
-    key_from_request,
-    parse_rate,
-)
+from initiatives.authentication import PartnerSuggestionRateThrottle
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
-from initiatives.facets import facet_counts
-from initiatives.filters import (
-    MAX_PAGE_SIZE,
-    PAGE_SIZE,
-    InitiativeFilterSet,
-    MomentField,
-    PageForm,
-    more_than_one,
-)
-from initiatives.http import (
-    CONDITIONAL_METHODS,
-    Validators,
-    conditional_response,
-    content_validators,
-    set_validators,
-    store_answer,
-    stored_answer,
-)
+from initiatives.filters import BriefingFilterSet, InitiativeFilterSet
 from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
-from initiatives.openapi import (
-    ERRORS,
-    FACETS,
-    FORMAT,
-    INITIATIVE_PAGE_EXAMPLE,
-    JSON,
-    PAGING,
-    UPDATED_SINCE_DESCRIPTION,
-    UPDATED_SINCE_SCHEMA,
-    detail_responses,
-    filter_parameters,
-    list_responses,
-    slug_parameter,
-)
-from initiatives.result_cache import CachedResultPaginator
-from initiatives.search import with_snippets
+from initiatives.openapi import FACETS_PARAMETER, INITIATIVE_PAGE_EXAMPLE
+from initiatives.search import search_initiatives
 from initiatives.selectors import (
-    cached_content_version,
     public_briefing_details,
     public_initiative_details,
     public_initiatives,
@@ -109,376 +54,46 @@ from initiatives.serializers import (
     SuggestionSubmissionSerializer,
     TargetGroupSerializer,
     TombstoneSerializer,
+)
+from initiatives.services.suggestions import submit_suggestion
+from practice_library.openapi import (
+    ERRORS,
+    FORMAT,
+    JSON,
+    PAGING,
+    detail_responses,
+    list_responses,
     page_of,
 )
-from initiatives.services import submit_suggestion
-from practice_library.renderers import CSVRenderer, Table
+from practice_library.paging import MAX_PAGE_SIZE, PAGE_SIZE, PageForm
+from practice_library.parameters import ParameterForm
+from practice_library.renderers import Table
+from practice_library.throttles import parse_rate
+from practice_library.viewsets import (
+    Gone,
+    PublicReadOnlyViewSet,
+    raise_for_parameters,
+)
 
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-NOT_UTF8 = "This value is not valid UTF-8 text."
-# A date, or a date and time with its offset from UTC (RFC 3339).
-UPDATED_SINCE = re.compile(
-    r"\d{4}-\d{2}-\d{2}"
-    r"|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})",
-    re.IGNORECASE,
-)
-UPDATED_SINCE_HELP = (
-    "Give a date (2025-01-31, from midnight UK time) or a date and time with "
-    "its offset (2025-01-31T09:00:00Z)."
-)
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-# Filters that take several values (any of them matches).
-REPEATABLE_FILTERS = frozenset({"theme", "police_area", "target_group", "status"})
 
 
-def undecodable_parameters(query_string: str) -> list[str]:
-    """Names of parameters whose percent-encoded value is not UTF-8.
+class FacetsForm(ParameterForm):
+    """``?facets=a,b``: the facets of the search to count."""
 
-    Django quietly replaces such bytes (e.g. a lone surrogate, %ED%A0%80)
-    with U+FFFD; the API refuses them instead, so nobody searches for text
-    they did not send.
-    """
-    names = []
-    for pair in query_string.split("&"):
-        name, _, value = pair.partition("=")
-        try:
-            unquote_to_bytes(value.replace("+", " ")).decode("utf-8")
-        except UnicodeDecodeError:
-            names.append(unquote(name.replace("+", " "), errors="replace"))
-    return names
+    facets = forms.CharField(required=False)
 
-
-def parameter_errors(
-    request: Request, *, repeatable: Collection[str] = ()
-) -> defaultdict[str, list[str]]:
-    """Problems with the query string itself: bad encoding, repeated names."""
-    errors: defaultdict[str, list[str]] = defaultdict(list)
-    for name in undecodable_parameters(request.META.get("QUERY_STRING", "")):
-        errors[name].append(NOT_UTF8)
-    for name, values in request.query_params.lists():
-        problem = None if name in repeatable else more_than_one(values)
-        if problem:
-            errors[name].append(problem)
-    # The same message from the paging form or the FilterSet is given once.
-    for name, messages in PageForm(request.query_params).errors.items():
-        errors[name].extend(str(message) for message in messages)
-    return errors
-
-
-def raise_if_any(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise exceptions.ValidationError(
-            {name: list(dict.fromkeys(messages)) for name, messages in errors.items()}
-        )
-
-
-class UpdatedSinceForm(forms.Form):
-    """``updated_since`` for endpoints without a FilterSet, as strict as the
-    initiatives' (a date, or a date and time with its offset)."""
-
-    updated_since = MomentField(required=False)
-
-    def clean_updated_since(self):
-        raw = self.data.get("updated_since")
-        if raw and not UPDATED_SINCE.fullmatch(raw):
-            raise forms.ValidationError(UPDATED_SINCE_HELP)
-        return self.cleaned_data["updated_since"]
-
-
-class ContentNegotiation(DefaultContentNegotiation):
-    """DRF's negotiation, but an unknown ?format= is a 400 naming ``format``."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        chosen = request.query_params.getlist(self.settings.URL_FORMAT_OVERRIDE)
-        if chosen and chosen != [""]:  # empty means not given, as for DRF
-            formats = [renderer.format for renderer in renderers]
-            problem = more_than_one(chosen)
-            if problem:
-                raise exceptions.ValidationError({"format": [problem]})
-            if chosen[0] not in formats:
-                raise exceptions.ValidationError(
-                    {"format": [f"Choose one of: {', '.join(formats)}."]}
-                )
-        return super().select_renderer(request, renderers, format_suffix)
-
-
-class ValidatedPageNumberPagination(PageNumberPagination):
-    """Pages of 20 (``page_size`` up to 100); a page past the last is a 400."""
-
-    page_size = PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-
-    def paginate_queryset(self, queryset, request, view=None):
-        form = PageForm(request.query_params)
-        if not form.is_valid():  # reported earlier, with the other parameters
-            raise exceptions.ValidationError(
-                {
-                    name: [str(m) for m in messages]
-                    for name, messages in form.errors.items()
-                }
+    def clean_facets(self) -> list[str]:
+        raw = self.cleaned_data["facets"]
+        names = list(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
+        known = InitiativeFilterSet.facet_names()
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            shown = ", ".join(repr(name[:40]) for name in unknown[:5])
+            raise forms.ValidationError(
+                f"Unknown facet {shown}; choose from: {', '.join(known)}."
             )
-        number = form.cleaned_data["page"] or 1
-        paginator = CachedResultPaginator(
-            queryset,
-            form.cleaned_data["page_size"] or PAGE_SIZE,
-            result_key=getattr(view, "result_key", None),
-        )
-        if number > paginator.num_pages:
-            raise exceptions.ValidationError(
-                {"page": [f"There is no such page: the last is {paginator.num_pages}."]}
-            )
-        self.request = request
-        self.page = paginator.page(number)
-        return list(self.page)
-
-    @property
-    def page_number(self) -> int:
-        assert self.page is not None
-        return self.page.number
-
-    def links(self) -> dict[str, str]:
-        """RFC 8288 Link and X-Total-Count headers, for JSON and CSV alike."""
-        assert self.page is not None
-        links = []
-        for rel, url in (
-            ("next", self.get_next_link()),
-            ("prev", self.get_previous_link()),
-        ):
-            if url:
-                links.append(f'<{url}>; rel="{rel}"')
-        headers = {"X-Total-Count": str(self.page.paginator.count)}
-        if links:
-            headers["Link"] = ", ".join(links)
-        return headers
-
-    def envelope(self, results: Any) -> dict[str, Any]:
-        assert self.page is not None
-        return {
-            "count": self.page.paginator.count,
-            "next": self.get_next_link(),
-            "previous": self.get_previous_link(),
-            "results": results,
-        }
-
-
-class _Answered(Exception):
-    """Carries a response decided before the handler ran (a 304)."""
-
-    def __init__(self, response: HttpResponse):
-        self.response = response
-
-
-class ConditionalContentMixin:
-    """ETag/Last-Modified/Cache-Control on GETs, 304 before any serialisation.
-
-    A client's current copy is answered 304 after authentication (a revoked
-    key is still refused) and content negotiation (CSV and JSON have their
-    own ETags), but before the rate limit: as in GitHub's API, a 304 is not
-    counted, since it costs the library next to nothing and conditional
-    requests are what a polling client should send. Most 304s are answered
-    even earlier, by ``NotModifiedMiddleware``. A full answer kept in the
-    result cache counts like any other. Errors are always rendered as JSON,
-    whatever was negotiated.
-    """
-
-    validators: Validators | None = None
-
-    def check_throttles(self, request):
-        # DRF's initial() calls this last, once the key and format are known.
-        if request.method in CONDITIONAL_METHODS:
-            self.validators = content_validators(
-                request, api_variant(request.accepted_renderer.format)
-            )
-            early = conditional_response(request, self.validators)
-            if early is not None:
-                raise _Answered(early)
-        super().check_throttles(request)  # type: ignore[misc]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if self.validators is not None and request.accepted_renderer.format != "api":
-            early = stored_answer(self.validators)
-            if early is not None:
-                raise _Answered(early)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, _Answered):
-            return exc.response
-        return super().handle_exception(exc)  # type: ignore[misc]
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        if isinstance(response, Response) and response.status_code >= 400:
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
-        validators = self.validators
-        if validators is not None and response.status_code == status.HTTP_200_OK:
-            set_validators(response, validators)
-            if request.accepted_renderer.format != "api":  # the browsable API
-                store_answer(response, validators)
-        return response
-
-
-def api_variant(renderer_format: str) -> str:
-    """What, beside the URL, an API answer's ETag depends on: its format."""
-    return f"api:{renderer_format}"
-
-
-class NotModifiedMiddleware:
-    """Answer an anonymous client's current copy of an API answer with 304, early.
-
-    A client polling the API sends back the ETag it holds. Sessions, CSRF,
-    authentication, URL handling and DRF's dispatch cost several times what
-    the answer itself does, so the common case is settled here, from the
-    content version in the shared cache alone: a GET or HEAD with
-    If-None-Match, no API key, the default format (JSON: no ``?format=`` and
-    an Accept of ``*/*`` or ``application/json``), for an address served by
-    ``ConditionalContentMixin``. Everything else (a key to check, another
-    format, If-Match, a version not in the cache, an ETag that is not
-    current) goes on to the view, which answers in the same way. It sits
-    inside CorsMiddleware, so a 304 has the same headers either way, and
-    inside ApiErrorMiddleware, so an error (a Host not allowed) is JSON. It can
-    only answer 304 to an ETag that the view gave for JSON at this address
-    and content version, so a view that would answer otherwise (another
-    format first, say) is never answered wrongly here, only not early.
-    """
-
-    PLAIN_ACCEPT = frozenset({"*/*", "application/json"})
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest):
-        response = self.not_modified(request)
-        return self.get_response(request) if response is None else response
-
-    def not_modified(self, request: HttpRequest) -> HttpResponse | None:
-        meta = request.META
-        if (
-            request.method not in CONDITIONAL_METHODS
-            or "HTTP_IF_NONE_MATCH" not in meta
-            or "HTTP_IF_MATCH" in meta
-            or "HTTP_IF_UNMODIFIED_SINCE" in meta
-            or meta.get("HTTP_ACCEPT", "*/*") not in self.PLAIN_ACCEPT
-            or api_settings.URL_FORMAT_OVERRIDE in request.GET
-            or key_from_request(request) is not None
-        ):
-            return None
-        try:
-            view = resolve(request.path_info).func
-        except Resolver404:
-            return None
-        view_class = getattr(view, "cls", None)
-        if not (
-            isinstance(view_class, type)
-            and issubclass(view_class, ConditionalContentMixin)
-        ):
-            return None
-        version = cached_content_version()
-        if version is None:
-            return None
-        validators = content_validators(
-            request, api_variant(JSONRenderer.format), version=version
-        )
-        response = conditional_response(request, validators)
-        if response is None or response.status_code != status.HTTP_304_NOT_MODIFIED:
-            return None
-        patch_vary_headers(response, ["Accept"])  # as DRF's negotiation does
-        return response
-
-
-class PublicReadOnlyViewSet(ConditionalContentMixin, viewsets.ReadOnlyModelViewSet):
-    """A read-only collection of public objects, looked up by slug."""
-
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
-    content_negotiation_class = ContentNegotiation
-    pagination_class = ValidatedPageNumberPagination
-    filter_backends: list = []
-    not_found_detail = "Nothing public has this slug."
-    csv_filename = "export.csv"
-    schema_noun = "entry"
-    paginator: ValidatedPageNumberPagination
-
-    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
-        """Query and path parameters for the OpenAPI schema (initiatives.openapi)."""
-        if action == "list":
-            return [*PAGING, FORMAT]
-        return [slug_parameter(self.schema_noun), FORMAT]
-
-    def wants_csv(self) -> bool:
-        return self.request.accepted_renderer.format == CSVRenderer.format
-
-    def check_list_parameters(self) -> None:
-        raise_if_any(parameter_errors(self.request))
-
-    def list(self, request, *args, **kwargs):
-        self.check_list_parameters()
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.page_response(page)
-
-    def page_response(self, page: Sequence | None, **extra: Any) -> Response:
-        page = page or []  # always a page here: every list is paginated
-        headers = self.paginator.links()
-        if self.wants_csv():
-            return Response(self.csv_table(page), headers=headers)
-        results = self.get_serializer(page, many=True).data
-        return Response(self.paginator.envelope(results) | extra, headers=headers)
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        if self.wants_csv():
-            return Response(self.csv_table([instance]))
-        return Response(self.get_serializer(instance).data)
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            self.raise_if_withdrawn(self.kwargs[self.lookup_field])
-            raise exceptions.NotFound(self.not_found_detail) from None
-
-    def raise_if_withdrawn(self, slug: str) -> None:
-        """Entries that have a tombstone answer 410 Gone rather than 404."""
-
-    # CSV: one flat row per object. Lists of related objects become their
-    # slugs joined with "; ", a related object its slug.
-    def csv_table(self, objects: Iterable) -> Table:
-        serializer = self.get_serializer(list(objects), many=True)
-        header = list(cast(serializers.Serializer, self.get_serializer()).fields)
-        rows = [
-            {name: self.csv_value(name, value) for name, value in row.items()}
-            for row in serializer.data
-        ]
-        return Table(header, rows, self.csv_filename)
-
-    def csv_value(self, name: str, value: Any) -> Any:
-        if isinstance(value, dict):
-            return value.get("slug", "")
-        if isinstance(value, list):
-            return "; ".join(str(self.csv_value(name, item)) for item in value)
-        return value
-
-
-class Gone(exceptions.APIException):
-    status_code = status.HTTP_410_GONE
-    default_detail = "This entry has been withdrawn from public view."
-    default_code = "gone"
-
-
-def facet_names(request: Request) -> tuple[list[str], list[str]]:
-    """The facets asked for in ?facets=a,b and the problems with the list."""
-    raw = request.query_params.get("facets", "")
-    names = list(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
-    unknown = [name for name in names if name not in InitiativeFilterSet.FACETS]
-    if not unknown:
-        return names, []
-    shown = ", ".join(repr(name[:40]) for name in unknown[:5])
-    return names, [
-        f"Unknown facet {shown}; choose from: {', '.join(InitiativeFilterSet.FACETS)}."
-    ]
+        return names
 
 
 @extend_schema_view(
@@ -505,9 +120,11 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
     csv_filename = "initiatives.csv"
     schema_noun = "initiative"
 
+    filterset_class = InitiativeFilterSet
+
     def schema_parameters(self, action: str) -> list[OpenApiParameter]:
         if action == "list":
-            return [*filter_parameters(), FACETS, *PAGING, FORMAT]
+            return [FACETS_PARAMETER, *PAGING, FORMAT]
         return super().schema_parameters(action)
 
     def get_queryset(self) -> QuerySet[Initiative]:
@@ -521,37 +138,30 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
         return InitiativeListSerializer
 
     def list(self, request, *args, **kwargs):
-        base = self.get_queryset()
-        filterset = InitiativeFilterSet(request.query_params, queryset=base)
-        facets, facet_problems = facet_names(request)
-
-        errors = parameter_errors(request, repeatable=REPEATABLE_FILTERS)
-        for name, messages in filterset.errors.items():
-            errors[name].extend(str(message) for message in messages)
-        since = request.query_params.get("updated_since")
-        if since and not UPDATED_SINCE.fullmatch(since):
-            errors["updated_since"] = [UPDATED_SINCE_HELP]
-        errors["facets"].extend(facet_problems)
-        raise_if_any({name: messages for name, messages in errors.items() if messages})
-
-        queryset = filterset.qs  # the search decision (and correction) is made here
-        self.result_key = filterset.result_key("page")
+        filterset = self.get_filterset()
+        assert filterset is not None
+        asked = FacetsForm(request.query_params)
+        raise_for_parameters(filterset.form, PageForm(request.query_params), asked)
+        search = search_initiatives(
+            filterset,
+            facets=asked.cleaned_data["facets"],
+            snippets=not self.wants_csv(),
+        )
+        results = search.results
         if self.wants_csv():
-            queryset = with_export_relations(queryset)
-        elif filterset.search_text:
-            searched = filterset.effective_search_text or filterset.search_text
-            queryset = with_snippets(queryset, searched)
-        page = self.paginate_queryset(queryset)
+            results = with_export_relations(results)
+        page = self.paginator.paginate_queryset(
+            results, request, self, result_key=search.result_key
+        )
 
         extra: dict[str, Any] = {}
-        if facets:
-            counts = facet_counts(filterset, base, facets)
+        if search.facets:
             extra["facets"] = {
                 name: FacetOptionSerializer(options, many=True).data
-                for name, options in counts.items()
+                for name, options in search.facets.items()
             }
-        if filterset.search_text:
-            extra["search_correction"] = filterset.search_correction
+        if search.search_text:
+            extra["search_correction"] = search.correction
         updated_since = filterset.form.cleaned_data.get("updated_since")
         if updated_since is not None and self.paginator.page_number == 1:
             extra["withdrawn"] = TombstoneSerializer(
@@ -590,16 +200,7 @@ class BriefingViewSet(PublicReadOnlyViewSet):
     csv_filename = "briefings.csv"
     schema_noun = "briefing"
 
-    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
-        parameters = super().schema_parameters(action)
-        if action == "list":
-            since = OpenApiParameter(
-                "updated_since",
-                UPDATED_SINCE_SCHEMA,
-                description=UPDATED_SINCE_DESCRIPTION,
-            )
-            return [since, *parameters]
-        return parameters
+    filterset_class = BriefingFilterSet
 
     def get_queryset(self) -> QuerySet[Briefing]:
         return public_briefing_details().order_by(
@@ -607,16 +208,11 @@ class BriefingViewSet(PublicReadOnlyViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        errors = parameter_errors(request)
-        since_form = UpdatedSinceForm(request.query_params)
-        for name, messages in since_form.errors.items():
-            errors[name].extend(str(message) for message in messages)
-        raise_if_any(errors)
-        queryset = self.get_queryset()
-        since = since_form.cleaned_data.get("updated_since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        page = self.paginate_queryset(queryset)
+        filterset = self.get_filterset()
+        assert filterset is not None
+        raise_for_parameters(filterset.form, PageForm(request.query_params))
+        page = self.paginate_queryset(filterset.qs)
+        since = filterset.form.cleaned_data.get("updated_since")
         extra = {}
         if since is not None and self.paginator.page_number == 1:
             extra["withdrawn"] = TombstoneSerializer(
@@ -736,10 +332,10 @@ class SuggestionViewSet(viewsets.GenericViewSet):
 
     serializer_class = SuggestionSubmissionSerializer
     permission_classes = [IsPartner]
-    throttle_classes = [
-        *api_settings.DEFAULT_THROTTLE_CLASSES,
-        PartnerSuggestionRateThrottle,
-    ]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # The request rates of every endpoint, and the key's suggestion rate.
+        return [*super().get_throttles(), PartnerSuggestionRateThrottle()]
 
     def create(self, request, *args, **kwargs):
         submission = self.get_serializer(data=request.data)
@@ -754,16 +350,6 @@ class SuggestionViewSet(viewsets.GenericViewSet):
             raise exceptions.ValidationError(error.message_dict) from None
         receipt = SuggestionReceiptSerializer(suggestion, context={"request": request})
         return Response(receipt.data, status=201)
-
-
-class ApiRootView(ConditionalContentMixin, routers.APIRootView):
-    """The library's API, version 1. See /api/ for how to use it."""
-
-
-class ApiRouter(routers.DefaultRouter):
-    APIRootView = ApiRootView
-    # One way to choose a format (?format= or Accept), not also a suffix.
-    include_format_suffixes = False
 
 
 def _in_words(rate: str) -> str:
@@ -787,7 +373,7 @@ class ApiIndexView(TemplateView):
             "suggestion_rate": _in_words(str(rates["partner-suggestions"])),
             "page_size": PAGE_SIZE,
             "max_page_size": MAX_PAGE_SIZE,
-            "facets": InitiativeFilterSet.FACETS,
+            "facets": InitiativeFilterSet.facet_names(),
             "cache_max_age": settings.PUBLIC_CACHE_MAX_AGE,
         }
         return context

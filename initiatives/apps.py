@@ -7,4 +7,3 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from initiatives import signals  # noqa: F401  (connects the receivers)
-        from practice_library import checks  # noqa: F401  (registers the checks)

@@ -15,10 +15,9 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections
 
-from initiatives.selectors import CONTENT_VERSION_CACHE_KEY
+from practice_library.content_version import forget_version
 
 DEFAULT_FOLDER = Path(settings.BASE_DIR) / "backups"
 
@@ -119,4 +118,4 @@ def restore(archive: Path, *, using: str = "default") -> None:
     else:
         raise BackupError(f"Restores into {connection.vendor} are not supported.")
     # Validators and cached results were keyed on the old database's version.
-    cache.delete(CONTENT_VERSION_CACHE_KEY)
+    forget_version()

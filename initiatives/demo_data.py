@@ -14,7 +14,9 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from initiatives.models import (
@@ -31,8 +33,12 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.partial_dates import DatePrecision
-from initiatives.search import merge_search_words, rebuild_search_words, spelling_words
-from initiatives.services import bump_content_version
+from initiatives.services.content_version import bump_content_version
+from initiatives.services.search_words import (
+    merge_search_words,
+    rebuild_search_words,
+    spelling_words,
+)
 from themes.models import Theme
 
 DEMO_PREFIX = "demo-"
@@ -432,14 +438,13 @@ def remove_demo_data() -> tuple[int, int]:
             BriefingMention,
             StateChange,
         ):
-            linked = model.objects.filter(initiative__in=demo)
-            linked._raw_delete(linked.db)
+            _delete_rows(model._default_manager.filter(initiative__in=demo))
         _remove_demo_history()
         demo.update(parent=None)
-        demo._raw_delete(demo.db)
+        _delete_rows(demo)
         organisations = Organisation.objects.filter(is_demo=True)
         removed_organisations = organisations.count()
-        organisations._raw_delete(organisations.db)
+        _delete_rows(organisations)
         bump_content_version()
     rebuild_search_words()
     return count, removed_organisations
@@ -454,11 +459,29 @@ def _remove_demo_history() -> None:
     for model in (Initiative, Organisation):
         records = model.history.filter(**_demo_filter(model))
         ids = list(records.values_list("history_id", flat=True))
-        for field in getattr(model.history.model, "_history_m2m_fields", []):
-            links = getattr(model.history.model, field.name).model.objects
-            links = links.filter(history_id__in=ids)
-            links._raw_delete(links.db)
-        records._raw_delete(records.db)
+        # The versions' links, for the many-to-many fields history tracks.
+        for field in model._meta.many_to_many:
+            if hasattr(model.history.model, field.name):
+                links = getattr(model.history.model, field.name).model
+                _delete_rows(links._default_manager.filter(history_id__in=ids))
+        _delete_rows(records)
+
+
+def _delete_rows(queryset: QuerySet) -> None:
+    """One plain DELETE of a queryset's rows: no collector, no signals."""
+    model = queryset.model
+    table = model._meta.db_table
+    key = model._meta.pk.column
+    connection = connections[queryset.db]
+    name = connection.ops.quote_name
+    try:
+        select, params = queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to delete
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {name(table)} WHERE {name(key)} IN ({select})", params
+        )
 
 
 def _demo_filter(model) -> dict:

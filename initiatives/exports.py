@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from initiatives.models import Initiative, InitiativeOrganisation
 from initiatives.partial_dates import partial_date_iso
+from practice_library.renderers import spreadsheet_safe  # noqa: F401 (shared with the page downloads)
 
 
 def _joined(values) -> str:
@@ -55,21 +56,6 @@ EXPORT_HEADER = [name for name, _ in EXPORT_COLUMNS]
 def export_row(initiative: Initiative) -> dict[str, Any]:
     """The initiative as one flat row, keyed by column name."""
     return {name: value(initiative) for name, value in EXPORT_COLUMNS}
-
-
-# A cell starting with one of these is read as a formula by spreadsheet
-# programs (CSV injection); a leading apostrophe makes it plain text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
-    """The row with text cells that a spreadsheet would run as formulas defused."""
-    return {
-        name: f"'{value}"
-        if isinstance(value, str) and value.startswith(_FORMULA_STARTS)
-        else value
-        for name, value in row.items()
-    }
 
 
 def with_export_relations(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:

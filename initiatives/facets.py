@@ -10,32 +10,32 @@ matching initiatives (an index lookup each) rather than from every link row
 in the library, so its cost follows the size of the results; facets whose
 options are rows (themes, areas, target groups, briefings) read those rows in
 one more, small query. The counts are kept in the result cache
-(``initiatives.result_cache``) under the content version and every filter but
+(``practice_library.result_cache``) under the content version and every filter but
 its own, so a repeated or related search is counted once.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Model, QuerySet
 
-from initiatives.filters import EVIDENCE_STAGES, InitiativeFilterSet
 from initiatives.models import (
     Briefing,
     BriefingMention,
     Initiative,
     InitiativeOrganisation,
-    Nation,
     Organisation,
     PoliceArea,
-    Region,
     TargetGroup,
 )
-from initiatives.result_cache import cached_many
+from practice_library.result_cache import cached_many, result_key
 from themes.models import Theme
 
-FACET_NAMES = InitiativeFilterSet.FACETS
+if TYPE_CHECKING:
+    from initiatives.filters import InitiativeFilterSet
+
+EVIDENCE_STAGES = [stage for stage, _ in Initiative.EvidenceStage.choices]
 
 
 @dataclass(frozen=True)
@@ -47,25 +47,34 @@ class FacetOption:
 
 
 def facet_counts(
-    filterset: InitiativeFilterSet,
+    filterset: "InitiativeFilterSet",
     queryset: QuerySet[Initiative],
-    names: Iterable[str] = FACET_NAMES,
+    names: Iterable[str],
+    *,
+    search_text: str,
+    version: int,
 ) -> dict[str, list[FacetOption]]:
     """Counts per option of each named facet, for the filterset's search.
 
     ``queryset`` is the public selector the results came from (the cache keys
-    assume it); the filterset must be valid.
+    assume it); the filterset must be valid; ``search_text`` is what was
+    searched for (the words typed, or their spelling correction) and
+    ``version`` the content version the counts are kept under.
     """
     names = list(names)
     keys = {
-        name: filterset.result_key(f"facet-{name}", exclude={name, "ordering"})
+        name: result_key(
+            f"facet-{name}",
+            filterset.canonical_parameters(exclude={name, "ordering"}),
+            version=version,
+        )
         for name in names
     }
 
     def count(missing: Iterable[str]) -> dict[str, list[FacetOption]]:
         return {
-            name: _COUNTERS[name](
-                filterset.filter_queryset(queryset, exclude={name})
+            name: filterset.filters[name].count(
+                filterset.narrow(queryset, without={name}, search_text=search_text)
                 .order_by()
                 .values("pk")
             )
@@ -77,7 +86,7 @@ def facet_counts(
 
 
 def _with_selection(
-    name: str, options: list[FacetOption], filterset: InitiativeFilterSet
+    name: str, options: list[FacetOption], filterset: "InitiativeFilterSet"
 ) -> list[FacetOption]:
     """Mark the visitor's own choices; a chosen organisation with no matches
     (left out of the counted list) is added back so it can be unchosen."""
@@ -124,22 +133,22 @@ def _by_choice(choices, counted: dict[str, int]) -> list[FacetOption]:
     ]
 
 
-def _themes(matching):
+def themes(matching):
     counted = _link_counts(Initiative.themes.through, "theme", matching)
     return _by_option_rows(Theme.objects.in_order(), counted)
 
 
-def _police_areas(matching):
+def police_areas(matching):
     counted = _link_counts(Initiative.police_areas.through, "policearea", matching)
     return _by_option_rows(PoliceArea.objects.order_by("name"), counted)
 
 
-def _target_groups(matching):
+def target_groups(matching):
     counted = _link_counts(Initiative.target_groups.through, "targetgroup", matching)
     return _by_option_rows(TargetGroup.objects.all(), counted)
 
 
-def _area_attribute(attribute: str, choices):
+def area_attribute(attribute: str, choices):
     def count(matching):
         counted = _link_counts(
             Initiative.police_areas.through,
@@ -152,7 +161,7 @@ def _area_attribute(attribute: str, choices):
     return count
 
 
-def _statuses(matching):
+def statuses(matching):
     rows = (
         Initiative.objects.filter(pk__in=matching)
         .order_by()
@@ -163,7 +172,7 @@ def _statuses(matching):
     return _by_choice(Initiative.Status.choices, counted)
 
 
-def _evidence(matching):
+def evidence(matching):
     rows = (
         Initiative.objects.filter(pk__in=matching)
         .order_by()
@@ -179,12 +188,12 @@ def _evidence(matching):
     return _by_choice(Initiative.EvidenceStage.choices, at_least)
 
 
-def _briefings(matching):
+def briefings(matching):
     counted = _link_counts(BriefingMention, "briefing", matching)
     return _by_option_rows(Briefing.objects.published(), counted)
 
 
-def _organisations(matching):
+def organisations(matching):
     """Only the organisations with matches, the most first."""
     rows = (
         InitiativeOrganisation.objects.filter(initiative__in=matching)
@@ -197,16 +206,3 @@ def _organisations(matching):
         .order_by("-matching_count", "organisation__name")
     )
     return [FacetOption(slug, name, count, False) for slug, name, count in rows]
-
-
-_COUNTERS = {
-    "theme": _themes,
-    "police_area": _police_areas,
-    "nation": _area_attribute("nation", Nation.choices),
-    "region": _area_attribute("region", Region.choices),
-    "target_group": _target_groups,
-    "status": _statuses,
-    "evidence_min": _evidence,
-    "briefing": _briefings,
-    "organisation": _organisations,
-}

@@ -1,25 +1,37 @@
 """InitiativeFilterSet: the one set of filters behind the pages and the API.
 
-It is a plain ``django_filters.FilterSet``, so it renders as the search page's
-form and works unchanged behind DRF: ``?police_area=kent&theme=x`` means the
-same on ``/initiatives/`` and ``/api/v1/initiatives/``. Visibility never lives
-here: the view's selector decides what the public may see, and no parameter
-can widen it.
+It is a plain ``django_filters.FilterSet``: the search page reaches it
+through django-filter's ``FilterMixin``, the API through its
+``DjangoFilterBackend``, and drf-spectacular documents the API's parameters
+from it, so ``?police_area=kent&theme=x`` means the same on
+``/initiatives/`` and ``/api/v1/initiatives/``, and is refused the same way.
+Visibility never lives here: the view's selector decides what the public may
+see, and no parameter can widen it.
 
-Within one filter, several values widen the results (any of them matches);
-different filters narrow them (all must match). Facet counts rely on this
-"disjunctive" rule, see ``initiatives.facets``.
+Each field declares everything about its parameter: whether it takes several
+values (a multiple-choice filter), whether its options are counted (a
+``Facet``, with the function that counts them; facets are listed in the
+order the page shows them), the rule for ``updated_since`` (``MomentField``)
+and the orderings. Within one filter, several values widen the results (any
+of them matches); different filters narrow them (all must match). Facet
+counts rely on this "disjunctive" rule, see ``initiatives.facets``.
+
+Filtering has no side effects: what is searched for when the words as typed
+find nothing is decided in ``initiatives.search``.
 """
 
 import datetime
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import F, QuerySet
-from django.http import QueryDict
-from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
 
+from initiatives import facets
+from initiatives.full_text import matching
 from initiatives.models import (
     Briefing,
     BriefingMention,
@@ -31,14 +43,13 @@ from initiatives.models import (
     Region,
     TargetGroup,
 )
-from initiatives.result_cache import cached, result_key
-from initiatives.search import search_initiatives, suggest_spelling
-from initiatives.selectors import content_version
+from initiatives.selectors import public_organisations
+from practice_library.parameters import ParameterForm, as_query_dict
 from themes.models import Theme
 
 SEARCH_MAX_LENGTH = 500
 MIN_YEAR, MAX_YEAR = 1900, 2100
-EVIDENCE_STAGES = [stage for stage, _ in Initiative.EvidenceStage.choices]
+EVIDENCE_STAGES = facets.EVIDENCE_STAGES
 
 
 class Ordering:
@@ -55,19 +66,62 @@ class Ordering:
     ]
 
 
-class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+# A date, or a date and time with or without its offset from UTC.
+MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?)?",
+    re.IGNORECASE,
+)
+MOMENT_HELP = (
+    "Give a date (2025-01-31, from midnight UK time) or a date and time, with "
+    "its offset (2025-01-31T09:00:00Z) or without it for UK time "
+    "(2025-01-31T09:00:00)."
+)
+UPDATED_SINCE_DESCRIPTION = (
+    "Only entries changed at or after this moment: a date (from midnight UK "
+    "time), or a date and time with its offset (2025-01-31T09:00:00Z) or "
+    "without it, read as UK time (Europe/London). The first page then also "
+    "lists under 'withdrawn' every entry that left public view since then "
+    "(slug and time only), so a mirror can delete it."
+)
+UPDATED_SINCE_SCHEMA = {
+    "oneOf": [
+        {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?"
+            r"(Z|z|[+-]\d{2}:\d{2})$",
+        },
+        {
+            "type": "string",
+            "description": "A date and time without an offset: UK time.",
+            # Calendar dates and clock times only (a day past the 28th may
+            # not exist): the schema cannot say which dates exist.
+            "pattern": r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])"
+            r"T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?$",
+        },
+    ],
+    "example": "2025-01-31T09:00:00Z",
+    "description": UPDATED_SINCE_DESCRIPTION,
+}
 
 
 class MomentField(forms.DateTimeField):
-    """A date and time the database can compare with: converted to UTC.
+    """A moment the database can compare with, given as ``MOMENT`` allows.
 
-    PostgreSQL refuses offsets beyond ±15:59 that Python accepts (a 500
-    otherwise), and near year 1 or 9999 an offset can push the moment out of
-    range: both are reported as an invalid value.
+    A date alone is midnight UK time; a date and time without an offset is UK
+    time (``TIME_ZONE``, Europe/London), as Django reads it. The moment is
+    converted to UTC: PostgreSQL refuses offsets beyond ±15:59 that Python
+    accepts (a 500 otherwise), and near year 1 or 9999 an offset can push the
+    moment out of range; both are reported as an invalid value.
     """
 
+    default_error_messages = {"invalid": MOMENT_HELP}
+
     def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            if not MOMENT.fullmatch(value.strip()):
+                raise forms.ValidationError(MOMENT_HELP, code="invalid")
         moment = super().to_python(value)
         if moment is None:
             return None
@@ -79,215 +133,239 @@ class MomentField(forms.DateTimeField):
             ) from None
 
 
+@extend_schema_field(UPDATED_SINCE_SCHEMA)
 class MomentFilter(django_filters.DateTimeFilter):
     field_class = MomentField
 
 
-def _chosen(value) -> bool:
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+Count = Callable[[QuerySet], list[facets.FacetOption]]
+
+
+class Facet(django_filters.Filter):
+    """A filter whose options are counted for the visitor: a facet.
+
+    ``count`` takes the ids of the initiatives that match every other filter
+    and gives each option with its count (``initiatives.facets``). A slug
+    filter may say which slugs the API's documentation lists (``listed``),
+    when it accepts more than the public may see listed.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        count: Count,
+        listed: Callable[[], QuerySet] | None = None,
+        **kwargs: Any,
+    ):
+        self.count = count
+        self.listed = listed
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceFacet(Facet, django_filters.ChoiceFilter):
+    pass
+
+
+class MultipleChoiceFacet(Facet, django_filters.MultipleChoiceFilter):
+    pass
+
+
+class SlugFacet(Facet, django_filters.ModelChoiceFilter):
+    pass
+
+
+class SlugsFacet(Facet, django_filters.ModelMultipleChoiceFilter):
+    pass
+
+
+def _chosen(value: Any) -> bool:
     """Whether a cleaned filter value selects anything (without a query)."""
     if isinstance(value, QuerySet):
         return not value.query.is_empty()
     return value not in (None, "", [], ())
 
 
-def _as_query_dict(data) -> QueryDict:
-    """A mutable copy of the parameters, whether given as a QueryDict or dict."""
-    if isinstance(data, QueryDict):
-        return data.copy()
-    copy = QueryDict(mutable=True)
-    for key, value in data.items():
-        copy.setlist(key, list(value) if isinstance(value, list | tuple) else [value])
-    return copy
-
-
-def _unreadable(values: list[str]) -> str | None:
-    """Why some raw values cannot be used as text, or None when they can."""
-    if any("\x00" in value for value in values):
-        return "Null characters are not allowed."
-    # Bytes that are not UTF-8 (such as a lone surrogate, %ED%A0%80) arrive
-    # decoded as U+FFFD REPLACEMENT CHARACTER.
-    if any("\ufffd" in value for value in values):
-        return "This value has characters that could not be read (not UTF-8)."
-    return None
-
-
-def more_than_one(values: list[str]) -> str | None:
-    """The problem with a single-valued parameter given several values."""
-    given = len(set(values))
-    if given > 1:
-        return f"Give one value only: the address gives {given}."
-    return None
-
-
-def _takes_many(filter_: django_filters.Filter) -> bool:
-    # ModelMultipleChoiceFilter is a MultipleChoiceFilter too.
-    return isinstance(filter_, django_filters.MultipleChoiceFilter)
-
-
-def _through(field: str):
-    return Initiative._meta.get_field(field).remote_field.through
-
-
-def _initiatives_linked(field: str, **lookup) -> QuerySet:
+def _initiatives_linked(field: str, **lookup: Any) -> QuerySet:
     """Ids of initiatives linked through a many-to-many, as a subquery.
 
     A subquery rather than a join: a join would repeat an initiative once per
     matching link and need DISTINCT, which is slow on large result sets.
     """
-    return _through(field).objects.filter(**lookup).values("initiative_id")
+    links = getattr(Initiative, field).through
+    return links._default_manager.filter(**lookup).values("initiative_id")
 
 
 class InitiativeFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Search",
-        method="filter_search",
-        max_length=SEARCH_MAX_LENGTH,
-        help_text='Words to find. Use "quotes" for a phrase, or between '
-        "alternatives and a minus sign to exclude a word.",
+    q = extend_schema_field(
+        {
+            "type": "string",
+            "maxLength": SEARCH_MAX_LENGTH,
+            "pattern": r"^[^\u0000]*$",
+            "example": "mental health",
+            "description": 'Search. Words to find. Use "quotes" for a phrase, or '
+            "between alternatives and a minus sign to exclude a word. Ranked, "
+            "with a highlighted snippet per result (PostgreSQL); when the words "
+            "as typed find nothing but a spelling correction does, the "
+            "correction is searched and reported in search_correction.",
+        }
+    )(
+        django_filters.CharFilter(
+            label="Search",
+            method="filter_search",
+            max_length=SEARCH_MAX_LENGTH,
+            help_text='Words to find. Use "quotes" for a phrase, or between '
+            "alternatives and a minus sign to exclude a word.",
+        )
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    # The facets, in the order the search page shows them.
+    theme = SlugsFacet(
         label="Theme",
         queryset=Theme.objects.in_order(),
+        field_name="themes",
         to_field_name="slug",
         method="filter_theme",
+        count=facets.themes,
         help_text="Theme slug; repeat for any of several themes.",
     )
-    police_area = django_filters.ModelMultipleChoiceFilter(
+    police_area = SlugsFacet(
         label="Police area",
         queryset=PoliceArea.objects.all(),
+        field_name="police_areas",
         to_field_name="slug",
         method="filter_police_area",
+        count=facets.police_areas,
         help_text="Police force area id as used by data.police.uk; repeatable.",
     )
-    nation = django_filters.ChoiceFilter(
-        label="Nation", choices=Nation.choices, method="filter_nation"
-    )
-    region = django_filters.ChoiceFilter(
-        label="Region", choices=Region.choices, method="filter_region"
-    )
-    target_group = django_filters.ModelMultipleChoiceFilter(
-        label="Target group",
-        queryset=TargetGroup.objects.all(),
-        to_field_name="slug",
-        method="filter_target_group",
-        help_text="Target group slug; repeatable.",
-    )
-    status = django_filters.MultipleChoiceFilter(
+    status = MultipleChoiceFacet(
         label="Status",
         choices=Initiative.Status.choices,
         method="filter_status",
+        count=facets.statuses,
         help_text="Lifecycle status; repeatable.",
     )
-    evidence_min = django_filters.ChoiceFilter(
+    evidence_min = ChoiceFacet(
         label="Evidence at least",
         choices=Initiative.EvidenceStage.choices,
         method="filter_evidence_min",
+        count=facets.evidence,
+        empty_label="Any evidence, including none recorded",
         help_text="Lowest stage of practice to include.",
     )
-    start_year_min = YearFilter(
-        label="Started in or after",
-        method="filter_start_year_min",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
+    target_group = SlugsFacet(
+        label="Target group",
+        queryset=TargetGroup.objects.all(),
+        field_name="target_groups",
+        to_field_name="slug",
+        method="filter_target_group",
+        count=facets.target_groups,
+        help_text="Target group slug; repeatable.",
     )
-    start_year_max = YearFilter(
-        label="Started in or before",
-        method="filter_start_year_max",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
+    nation = ChoiceFacet(
+        label="Nation",
+        choices=Nation.choices,
+        method="filter_nation",
+        count=facets.area_attribute("nation", Nation.choices),
+        empty_label="Any nation",
     )
-    briefing = django_filters.ModelChoiceFilter(
+    region = ChoiceFacet(
+        label="Region",
+        choices=Region.choices,
+        method="filter_region",
+        count=facets.area_attribute("region", Region.choices),
+        empty_label="Any region",
+    )
+    briefing = SlugFacet(
         label="Featured in briefing",
         queryset=Briefing.objects.published(),
+        field_name="briefings",
         to_field_name="slug",
         method="filter_briefing",
+        count=facets.briefings,
+        empty_label="Any briefing, or none",
     )
-    organisation = django_filters.ModelChoiceFilter(
+    # Any organisation is a valid value; the documentation lists the public ones.
+    organisation = SlugFacet(
         label="Organisation",
         queryset=Organisation.objects.all(),
+        field_name="organisations",
         to_field_name="slug",
         method="filter_organisation",
+        count=facets.organisations,
+        listed=public_organisations,
+        empty_label="Any organisation",
         help_text="Organisation slug, in any role (lead, partner, commissioner, funder).",
+    )
+    start_year_min = extend_schema_field(
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR, "example": 2015}
+    )(
+        YearFilter(
+            label="Started in or after",
+            method="filter_start_year_min",
+            min_value=MIN_YEAR,
+            max_value=MAX_YEAR,
+        )
+    )
+    start_year_max = extend_schema_field(
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+    )(
+        YearFilter(
+            label="Started in or before",
+            method="filter_start_year_max",
+            min_value=MIN_YEAR,
+            max_value=MAX_YEAR,
+        )
     )
     updated_since = MomentFilter(
         label="Updated since",
         field_name="updated_at",
         lookup_expr="gte",
-        help_text="ISO 8601 date or date-time, e.g. 2025-01-31T09:00:00Z.",
+        help_text="A date, or a date and time (UK time when it has no offset).",
     )
     ordering = django_filters.ChoiceFilter(
         label="Sort by",
         choices=Ordering.choices,
-        method="filter_nothing",
+        method="order_later",
         empty_label=None,
     )
 
     class Meta:
         model = Initiative
         fields: list[str] = []
+        form = ParameterForm
 
-    # Filters whose selection is a set of options; each is a facet.
-    FACETS = (
-        "theme",
-        "police_area",
-        "nation",
-        "region",
-        "target_group",
-        "status",
-        "evidence_min",
-        "briefing",
-        "organisation",
-    )
+    def __init__(self, data: Mapping[str, Any] | None = None, *args, **kwargs):
+        # Always a QueryDict, so that a parameter's values can be listed.
+        super().__init__(None if data is None else as_query_dict(data), *args, **kwargs)
 
-    def __init__(self, data=None, *args, **kwargs):
-        # Problems with the raw parameters that the fields cannot see, by name.
-        self.parameter_problems: dict[str, str] = {}
-        if data is not None:
-            data = _as_query_dict(data)
-            for key in list(data.keys()):
-                problem = _unreadable(data.getlist(key))
-                if problem:
-                    # Such a value cannot reach the database (PostgreSQL refuses
-                    # a NUL byte), so the parameter is dropped and reported.
-                    self.parameter_problems[key] = problem
-                    data.pop(key)
-        super().__init__(data, *args, **kwargs)
-        for key in self.data.keys() if self.is_bound else ():
-            if key in self.filters and not _takes_many(self.filters[key]):
-                problem = more_than_one(self.data.getlist(key))
-                if problem:
-                    self.parameter_problems[key] = problem
-        # Set by the first search: the text searched for, and the spelling
-        # correction when the typed text found nothing but the correction did.
-        self.effective_search_text: str | None = None
-        self.search_correction: str | None = None
-
-    @cached_property
-    def form(self) -> forms.Form:
-        form = super().form
-        for name, problem in self.parameter_problems.items():
-            if name in form.fields and form.errors is not None:
-                form.add_error(name, problem)
-        return form
+    @classmethod
+    def facet_names(cls) -> tuple[str, ...]:
+        """The filters whose options are counted, in the order pages show them."""
+        return tuple(
+            name
+            for name, filter_ in cls.base_filters.items()
+            if isinstance(filter_, Facet)
+        )
 
     @property
     def search_text(self) -> str:
+        """The words to search for as typed; empty when not searching."""
         if not self.is_bound or not self.is_valid():
             return ""
         return self.form.cleaned_data.get("q") or ""
 
-    @cached_property
-    def content_number(self) -> int:
-        """The content version, read once for every result key of this search."""
-        return content_version()[0]
+    @property
+    def ordering_value(self) -> str:
+        """The ordering in use: as chosen, else by relevance when searching."""
+        chosen = self.form.cleaned_data.get("ordering") if self.is_valid() else None
+        if chosen == Ordering.RELEVANCE and not self.search_text:
+            return Ordering.TITLE
+        return chosen or (Ordering.RELEVANCE if self.search_text else Ordering.TITLE)
 
-    def result_key(self, kind: str, *, exclude: Iterable[str] = ()) -> str:
-        """The result-cache key of one kind of result for these filters."""
-        return result_key(
-            kind, self.canonical_parameters(exclude), version=self.content_number
-        )
-
-    def canonical_parameters(self, exclude: Iterable[str] = ()) -> str:
+    def canonical_parameters(self, exclude: Collection[str] = ()) -> str:
         """The chosen filters (and ordering) as one stable string, for cache keys.
 
         Only for a valid filterset: the values are the validated raw ones,
@@ -304,29 +382,31 @@ class InitiativeFilterSet(django_filters.FilterSet):
             parts.append(f"ordering={self.ordering_value}")
         return "&".join(parts)
 
-    @property
-    def ordering_value(self) -> str:
-        chosen = self.form.cleaned_data.get("ordering") if self.is_valid() else None
-        if chosen == Ordering.RELEVANCE and not self.search_text:
-            return Ordering.TITLE
-        return chosen or (Ordering.RELEVANCE if self.search_text else Ordering.TITLE)
+    def filter_queryset(self, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+        """Every chosen filter, then the ordering: django-filter's ``qs``."""
+        return self.order(self.narrow(queryset))
 
-    def filter_queryset(
-        self, queryset: QuerySet[Initiative], exclude: Iterable[str] = ()
+    def narrow(
+        self,
+        queryset: QuerySet[Initiative],
+        *,
+        without: Collection[str] = (),
+        search_text: str | None = None,
     ) -> QuerySet[Initiative]:
-        """Apply the chosen filters, leaving out those named in ``exclude``.
+        """The queryset narrowed by the chosen filters, but those ``without``.
 
-        Search runs last, so that its spelling fallback sees the other filters;
-        ordering is applied once everything else is known.
+        ``search_text`` is searched instead of the words typed in ``q`` (a
+        spelling correction). Search runs last, annotating ``search_rank``.
         """
-        skipped = {"q", "ordering", *exclude}
-        for name, value in self.form.cleaned_data.items():
-            if name in skipped or not _chosen(value):
+        values = self.form.cleaned_data
+        for name, value in values.items():
+            if name in without or name == "q" or not _chosen(value):
                 continue
             queryset = self.filters[name].filter(queryset, value)
-        if self.search_text:
-            queryset = self._search(queryset, self.search_text)
-        return self.order(queryset)
+        text = values.get("q") if search_text is None else search_text
+        if text and "q" not in without:
+            queryset = self.filters["q"].filter(queryset, text)
+        return queryset
 
     def order(self, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
         ordering = self.ordering_value
@@ -340,35 +420,11 @@ class InitiativeFilterSet(django_filters.FilterSet):
             return queryset.order_by("-updated_at", "pk")
         return queryset.order_by("title", "pk")
 
-    def _search(
-        self, queryset: QuerySet[Initiative], text: str
-    ) -> QuerySet[Initiative]:
-        if self.effective_search_text is None:
-            self.effective_search_text = self._choose_search_text(queryset, text)
-        return search_initiatives(queryset, self.effective_search_text)
-
-    def _choose_search_text(self, queryset: QuerySet[Initiative], text: str) -> str:
-        """The text as typed, or its spelling correction when only that finds
-        anything; decided once, on the first (fully filtered) search, and
-        kept in the result cache with the other filters."""
-
-        def decide() -> tuple[str, str | None]:
-            if search_initiatives(queryset, text).exists():
-                return text, None
-            corrected = suggest_spelling(text, using=queryset.db)
-            if corrected and search_initiatives(queryset, corrected).exists():
-                return corrected, corrected
-            return text, None
-
-        key = self.result_key("search-text", exclude={"ordering"})
-        chosen, self.search_correction = cached(key, decide)
-        return chosen
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
+    def order_later(self, queryset, name, value):
+        return queryset  # applied by filter_queryset, once the search is known
 
     def filter_search(self, queryset, name, value):
-        return queryset  # applied last, by filter_queryset
+        return matching(queryset, value)
 
     def filter_theme(self, queryset, name, value):
         return queryset.filter(pk__in=_initiatives_linked("themes", theme__in=value))
@@ -416,26 +472,17 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=roles.values("initiative_id"))
 
 
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
+class BriefingFilterSet(django_filters.FilterSet):
+    """The one filter of the briefings in the API: changes since a moment."""
 
-
-class PageForm(forms.Form):
-    """The paging parameters, validated the same way by pages and API."""
-
-    page = forms.IntegerField(min_value=1, required=False)
-    page_size = forms.IntegerField(
-        min_value=1,
-        max_value=MAX_PAGE_SIZE,
-        required=False,
-        help_text=f"Results per page, at most {MAX_PAGE_SIZE}.",
+    updated_since = MomentFilter(
+        label="Updated since",
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="A date, or a date and time (UK time when it has no offset).",
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if isinstance(self.data, QueryDict):
-            for name in self.fields:
-                problem = more_than_one(self.data.getlist(name))
-                if problem:
-                    self.add_error(name, problem)
-        return cleaned
+    class Meta:
+        model = Briefing
+        fields: list[str] = []
+        form = ParameterForm

@@ -1,5 +1,6 @@
 """Forms: curation in the admin and the visitors' search page."""
 
+import datetime
 import time
 
 from django import forms
@@ -13,7 +14,7 @@ from initiatives.validators import web_address_validator
 from themes.models import Theme
 
 
-class PartialDatesMixin:
+class PartialDatesMixin(forms.BaseForm):
     """Store each partial date as the first day of the period it names.
 
     A curator who knows only "2015" enters any date in 2015 with the precision
@@ -23,7 +24,8 @@ class PartialDatesMixin:
     partial_dates: tuple[tuple[str, str], ...] = ()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for date_field, precision_field in self.partial_dates:
             day = cleaned.get(date_field)
             precision = cleaned.get(precision_field)
@@ -234,7 +236,7 @@ class SuggestionForm(forms.Form):
                 signing.loads(
                     self.cleaned_data["started"],
                     salt=SUGGESTION_FORM_SALT,
-                    max_age=self.max_seconds,
+                    max_age=datetime.timedelta(seconds=self.max_seconds),
                 )
             )
         except signing.SignatureExpired:

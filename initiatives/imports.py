@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
@@ -37,7 +38,8 @@ from initiatives.models import (
     TargetGroup,
 )
 from initiatives.partial_dates import DatePrecision, partial_date_iso
-from initiatives.services import unique_slug
+from initiatives.slugs import unique_slug
+from practice_library.history import recorded_as
 from themes.models import Theme
 
 SEPARATOR = ";"
@@ -110,7 +112,9 @@ class _Lookup:
     noun: str
 
     def find(self, value: str):
-        match = self.model.objects.filter(Q(slug=value) | Q(name__iexact=value))
+        match = self.model._default_manager.filter(
+            Q(slug=value) | Q(name__iexact=value)
+        )
         found = list(match[:2])
         if len(found) == 1:
             return found[0]
@@ -227,7 +231,7 @@ class InitiativeResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.actor = actor
         self.allow_duplicates = allow_duplicates
-        self.rows_by_pk: dict[int, int] = {}
+        self.rows_by_pk: dict[int, int | None] = {}
         self.duplicates: list[str] = []
 
     def get_diff_class(self):
@@ -289,7 +293,7 @@ class InitiativeResource(resources.ModelResource):
             )
 
     def import_instance(self, instance, row, **kwargs):
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, Any] = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
@@ -363,10 +367,11 @@ class InitiativeResource(resources.ModelResource):
             "library with the same title and police area."
         )
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._history_user = self.actor
+    def import_row(self, row, instance_loader, **kwargs):
+        # The row's save and its links are recorded as the curator's import.
         file_name = kwargs.get("file_name") or "a spreadsheet"
-        instance._change_reason = f"Imported from {file_name}"
+        with recorded_as(user=self.actor, reason=f"Imported from {file_name}"):
+            return super().import_row(row, instance_loader, **kwargs)
 
     def after_save_instance(self, instance, row, **kwargs):
         self.rows_by_pk[instance.pk] = kwargs.get("row_number")

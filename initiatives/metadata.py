@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from initiatives.models import Briefing, BriefingMention, Initiative
 from initiatives.partial_dates import partial_date_iso
-from themes.models import Theme
 
 SCHEMA = "https://schema.org"
 
@@ -141,22 +140,3 @@ def briefing_json_ld(
     if briefing.url:
         data["sameAs"] = briefing.url
     return data
-
-
-def theme_json_ld(theme: Theme, url: str, set_url: str) -> dict[str, Any]:
-    """A schema.org DefinedTerm in the library's set of themes."""
-    return {
-        "@context": SCHEMA,
-        "@type": "DefinedTerm",
-        "@id": url,
-        "url": url,
-        "name": theme.name,
-        "description": theme.description,
-        "termCode": theme.slug,
-        "inDefinedTermSet": {
-            "@type": "DefinedTermSet",
-            "@id": set_url,
-            "name": "Themes of prevention work",
-            "url": set_url,
-        },
-    }

@@ -1,197 +1,101 @@
-"""Free-text search over initiatives.
+"""The one search path: what the search page, its downloads and the API list.
 
-On PostgreSQL: full-text search on a stored, weighted ``tsvector`` (title A,
-summary B, description C, related names D) with English stemming and web-search
-syntax (quoted phrases, ``or``, ``-exclude``), ranked, with highlighted
-snippets and spelling suggestions from a trigram index of the library's words.
+Both entry points build an ``InitiativeFilterSet`` through django-filter (the
+page's ``FilterMixin``, the API's filter backend), refuse it when it is not
+valid, and hand the valid one to ``search_initiatives``, which decides
+everything else once, for both:
 
-On SQLite (the embedded database of ``make run``): every word must appear
-somewhere in the entry; phrases in quotes and ``-exclude`` are honoured.
+- what is searched for: the words as typed, or their spelling correction
+  when only that finds anything under the other filters (the decision is
+  kept in the result cache);
+- the results, filtered, searched and ordered, with highlighted snippets
+  when asked for;
+- the key under which the result cache keeps their count and pages;
+- the facet counts asked for.
+
+Nothing here changes the filterset: it can be read in any order.
 """
 
-import re
-import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramSimilarity,
-)
-from django.db import connections
-from django.db.models import F, FloatField, Q, QuerySet, Value
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import QuerySet
 
-from initiatives.models import EditorialState, Initiative, SearchWord
-
-SEARCH_CONFIG = "english"
-# Highlight markers that cannot occur in curated text; turned into <mark>
-# after the snippet has been HTML-escaped (ts_headline does not escape).
-_START, _STOP = "\x02", "\x03"
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-SEARCHED_FIELDS = ("title", "summary", "description", "search_keywords")
+from initiatives.facets import FacetOption, facet_counts
+from initiatives.filters import InitiativeFilterSet
+from initiatives.full_text import suggest_spelling, with_snippets
+from initiatives.models import Initiative
+from practice_library.content_version import current_version
+from practice_library.result_cache import cached, result_key
 
 
-def uses_postgresql(queryset: QuerySet) -> bool:
-    return connections[queryset.db].vendor == "postgresql"
+@dataclass(frozen=True)
+class InitiativeSearch:
+    """The answer to one search, as pages and the API show it."""
 
-
-def web_search_query(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    results: QuerySet[Initiative]
+    # Names ``results`` in the result cache (their count and pages).
+    result_key: str
+    # The words as typed, and what was searched: the same, or a correction.
+    search_text: str = ""
+    searched_text: str = ""
+    correction: str | None = None
+    facets: dict[str, list[FacetOption]] = field(default_factory=dict)
 
 
 def search_initiatives(
-    queryset: QuerySet[Initiative], text: str
-) -> QuerySet[Initiative]:
-    """Narrow to entries matching ``text`` and annotate ``search_rank``."""
-    if uses_postgresql(queryset):
-        query = web_search_query(text)
-        return queryset.filter(search_vector=query).annotate(
-            search_rank=SearchRank(F("search_vector"), query)
-        )
-    return _search_without_postgresql(queryset, text).annotate(
-        search_rank=Value(0.0, output_field=FloatField())
-    )
+    filterset: InitiativeFilterSet,
+    *,
+    facets: Iterable[str] = (),
+    snippets: bool = True,
+) -> InitiativeSearch:
+    """Search with a valid filterset over the public selector it was given.
 
-
-def with_snippets(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
-    """Annotate ``search_snippet``: the summary with matched words marked.
-
-    PostgreSQL evaluates ts_headline only for the rows of the page, after the
-    sort and limit, because the expression is expensive.
+    ``facets`` names the facets to count; ``snippets`` whether each result
+    carries a highlighted ``search_snippet`` when searching (costly, but
+    PostgreSQL only works it out for the rows of the page shown).
     """
-    if not uses_postgresql(queryset):
-        return queryset
-    return queryset.annotate(
-        search_snippet=SearchHeadline(
-            "summary",
-            web_search_query(text),
-            config=SEARCH_CONFIG,
-            start_sel=_START,
-            stop_sel=_STOP,
-            highlight_all=True,
+    base = filterset.queryset
+    version = current_version()[0]
+
+    def key(kind: str, exclude: Collection[str] = ()) -> str:
+        return result_key(
+            kind, filterset.canonical_parameters(exclude), version=version
         )
+
+    text = filterset.search_text
+    searched, correction = text, None
+    if text:
+        searched, correction = cached(
+            key("search-text", exclude={"ordering"}),
+            lambda: _text_to_search(filterset, base, text),
+        )
+    results = filterset.order(filterset.narrow(base, search_text=searched))
+    if snippets and searched:
+        results = with_snippets(results, searched)
+    counted = (
+        facet_counts(filterset, base, facets, search_text=searched, version=version)
+        if facets
+        else {}
+    )
+    return InitiativeSearch(
+        results=results,
+        result_key=key("page"),
+        search_text=text,
+        searched_text=searched,
+        correction=correction,
+        facets=counted,
     )
 
 
-def highlighted(snippet: str) -> SafeString:
-    """A snippet from ``with_snippets`` as safe HTML: escaped, matches in <mark>."""
-    html = escape(snippet).replace(_START, "<mark>").replace(_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 (escaped on the line above)
-
-
-def _search_without_postgresql(queryset: QuerySet, text: str) -> QuerySet:
-    try:
-        terms = shlex.split(text)
-    except ValueError:  # an unbalanced quote: take the words as they are
-        terms = text.replace('"', " ").split()
-    for term in terms:
-        if term.lower() == "or":
-            continue
-        exclude = term.startswith("-") and len(term) > 1
-        term = term.removeprefix("-") if exclude else term
-        matches = Q()
-        for field in SEARCHED_FIELDS:
-            matches |= Q(**{f"{field}__icontains": term})
-        queryset = queryset.exclude(matches) if exclude else queryset.filter(matches)
-    return queryset
-
-
-def search_words(text: str) -> list[str]:
-    """The plain words of a search, lower-cased, without operators."""
-    return [word.lower() for word in _WORD.findall(text) if word.lower() != "or"]
-
-
-def suggest_spelling(text: str, *, using: str = "default") -> str | None:
-    """The search with unknown words replaced by the nearest known ones.
-
-    None when every word is known, nothing is near enough, or the database
-    has no trigram support (SQLite).
-    """
-    if connections[using].vendor != "postgresql":
-        return None
-    words = search_words(text)[:8]
-    if not words:
-        return None
-    known = set(
-        SearchWord.objects.using(using)
-        .filter(word__in=words)
-        .values_list("word", flat=True)
-    )
-    corrected = text
-    for word in dict.fromkeys(words):
-        if word in known or len(word) < 3:
-            continue
-        nearest = (
-            SearchWord.objects.using(using)
-            .filter(word__trigram_similar=word)
-            .annotate(similarity=TrigramSimilarity("word", word))
-            .order_by("-similarity", "-document_count", "word")
-            .values_list("word", flat=True)
-            .first()
-        )
-        if nearest:
-            corrected = re.sub(
-                rf"(?<!\w){re.escape(word)}(?!\w)", nearest, corrected, flags=re.I
-            )
-    return corrected if corrected != text else None
-
-
-def rebuild_search_words(*, using: str = "default") -> int:
-    """Rebuild the spelling word list from published initiatives (PostgreSQL)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return 0
-    table = SearchWord._meta.db_table
-    source = Initiative._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {table}")
-        # ts_stat takes the text of a query; the state is a literal we control.
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (word, document_count)
-            SELECT word, ndoc FROM ts_stat($$
-                SELECT to_tsvector('simple', title || ' ' || summary || ' '
-                                   || search_keywords)
-                FROM {source} WHERE state = '{EditorialState.PUBLISHED}'
-            $$)
-            WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'
-            """
-        )
-        return cursor.rowcount
-
-
-_SPELLING_WORD = re.compile(r"[^\W\d_]{3,100}")
-
-
-def spelling_words(*texts: str) -> set[str]:
-    """The distinct words of some text that the spelling list keeps."""
-    return {word.lower() for text in texts for word in _SPELLING_WORD.findall(text)}
-
-
-def merge_search_words(counts: Mapping[str, int], *, using: str = "default") -> None:
-    """Add document counts to the spelling list, creating words as needed."""
-    connection = connections[using]
-    if connection.vendor != "postgresql" or not counts:
-        return
-    table = SearchWord._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (word, document_count)
-            SELECT * FROM unnest(%s::text[], %s::integer[])
-            ON CONFLICT (word) DO UPDATE
-            SET document_count = {table}.document_count + EXCLUDED.document_count
-            """,
-            [list(counts), list(counts.values())],
-        )
-
-
-def add_search_words(initiative: Initiative, *, using: str = "default") -> None:
-    """Add one newly published initiative's words to the spelling list."""
-    words = spelling_words(
-        initiative.title, initiative.summary, initiative.search_keywords
-    )
-    merge_search_words(dict.fromkeys(words, 1), using=using)
+def _text_to_search(
+    filterset: InitiativeFilterSet, base: QuerySet[Initiative], text: str
+) -> tuple[str, str | None]:
+    """The words as typed, or their spelling correction when only that finds
+    anything under the other filters; with the correction, if used."""
+    if filterset.narrow(base).exists():
+        return text, None
+    corrected = suggest_spelling(text, using=base.db)
+    if corrected and filterset.narrow(base, search_text=corrected).exists():
+        return corrected, corrected
+    return text, None

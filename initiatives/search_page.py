@@ -1,55 +1,38 @@
-"""One visit to the search page: filters, paging, results, facets and chips.
+"""What the search page shows for one query string: problems, results, facets
+and chips.
 
-The view stays thin: it builds an ``InitiativeSearch`` from the query string
-and hands it to the template. The results start from ``public_initiatives()``
-and are narrowed by the one ``InitiativeFilterSet``; the facet counts come
-from ``initiatives.facets``, so the API shows the same numbers.
+The view builds the ``InitiativeFilterSet`` through django-filter's
+``FilterMixin``; the results, the spelling correction and the facet counts
+come from ``initiatives.search.search_initiatives``, as in the API. This
+module only arranges them for the template.
 
 Bad parameters never raise: they become problems that name the parameter and
-the value given, and the page then shows no results.
+the value given, and the page then shows no results, with facet counts for
+the parameters that were valid.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
+import django_filters
 from django.core.paginator import Page
-from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from initiatives.facets import FacetOption, facet_counts
+from initiatives.facets import FacetOption
 from initiatives.filters import InitiativeFilterSet, Ordering
-from initiatives.models import Initiative
-from initiatives.paging import Problem, form_problems, page_form, paginate
-from initiatives.search import with_snippets
-from initiatives.selectors import public_initiatives
+from initiatives.search import InitiativeSearch, search_initiatives
+from practice_library.paging import PageForm, Problem, form_problems, paginate
+from practice_library.parameters import takes_many
 
-# Facets in the order the filter panel shows them, with how many options a
-# long facet shows before the rest are left to the search box.
-FACET_ORDER = (
-    "theme",
-    "police_area",
-    "status",
-    "evidence_min",
-    "target_group",
-    "nation",
-    "region",
-    "briefing",
-    "organisation",
-)
-MULTIPLE = {"theme", "police_area", "target_group", "status"}
+# How many options the organisation facet shows before the rest are left to
+# the search box.
 ORGANISATION_OPTIONS = 12
 # Facets open by default: the short list a visitor scans first. The rest
 # open when chosen, so that a narrow screen reaches the results sooner.
 OPEN_FACETS = {"theme"}
-ANY_LABELS = {
-    "nation": "Any nation",
-    "region": "Any region",
-    "evidence_min": "Any evidence, including none recorded",
-    "briefing": "Any briefing, or none",
-    "organisation": "Any organisation",
-}
 PAGE_SIZES = (20, 50, 100)
 # Parameters that are not filters: they never make a chip.
 NOT_CHIPS = {"ordering", "page", "page_size"}
@@ -108,42 +91,41 @@ def without_empty_values(params: QueryDict) -> QueryDict | None:
     return cleaned
 
 
-class InitiativeSearch:
-    """The search page's state for one query string."""
+class SearchPage:
+    """The search page's state for one query string and its filterset."""
 
-    def __init__(self, params: QueryDict):
+    def __init__(self, filterset: InitiativeFilterSet, params: QueryDict):
+        self.filterset = filterset
         self.params = params
-        self.filterset = InitiativeFilterSet(params, queryset=public_initiatives())
-        self.paging = page_form(params)
+        self.paging = PageForm(params)
         self.problems: list[Problem] = []
         self.page: Page | None = None
-        if not self.filterset.is_valid():
-            self.problems += form_problems(self.filterset.form, params)
+        self.search: InitiativeSearch | None = None
+        if not filterset.is_valid():
+            self.problems += form_problems(filterset.form, params)
         if not self.paging.is_valid():
             self.problems += form_problems(self.paging, params)
         if not self.problems:
+            self.search = search_initiatives(filterset, facets=filterset.facet_names())
             self.page, self.problems = paginate(
-                self._rows(),
-                self.paging,
-                result_key=self.filterset.result_key("page"),
+                self.search.results, self.paging, result_key=self.search.result_key
             )
 
     @property
     def is_valid(self) -> bool:
         return not self.problems
 
-    @cached_property
-    def results(self) -> QuerySet[Initiative]:
-        # Reading .qs makes the search decision (and any spelling correction).
-        return self.filterset.qs
-
     @property
     def search_text(self) -> str:
         return self.filterset.search_text
 
     @property
+    def searched_text(self) -> str:
+        return self.search.searched_text if self.search is not None else ""
+
+    @property
     def search_correction(self) -> str | None:
-        return self.filterset.search_correction if self.is_valid else None
+        return self.search.correction if self.search and self.is_valid else None
 
     @property
     def count(self) -> int:
@@ -159,53 +141,50 @@ class InitiativeSearch:
             return self.page.paginator.per_page
         return PAGE_SIZES[0]
 
-    def _rows(self) -> QuerySet[Initiative]:
-        """The results, with highlighted snippets when searching. ts_headline
-        is costly, but PostgreSQL only runs it for the rows of the page."""
-        if not self.search_text:
-            return self.results
-        return with_snippets(self.results, self.filterset.effective_search_text or "")
-
     # Facets ---------------------------------------------------------------
 
     @cached_property
     def facets(self) -> list[FacetGroup]:
         """Facet groups with counts; after bad input, counts for the valid part."""
-        filterset = self.filterset
-        if not self.filterset.is_valid():
-            filterset = self._filterset_without_problems()
-        if filterset.is_valid():
-            filterset.qs  # noqa: B018 (the search decision is made on the results)
-            counted = facet_counts(filterset, public_initiatives(), FACET_ORDER)
+        names = self.filterset.facet_names()
+        if self.search is not None:
+            counted = self.search.facets
         else:
-            counted = {name: [] for name in FACET_ORDER}
+            counted = self._facets_of_the_valid_part(names)
+        form = self.filterset.form
         groups = []
-        for name in FACET_ORDER:
-            options = counted[name]
+        for name in names:
+            options = counted.get(name, [])
             hidden = 0
             if name == "organisation" and len(options) > ORGANISATION_OPTIONS:
                 kept = options[:ORGANISATION_OPTIONS]
                 kept += [o for o in options[ORGANISATION_OPTIONS:] if o.selected]
                 hidden = len(options) - len(kept)
                 options = kept
+            filter_ = self.filterset.filters[name]
             groups.append(
                 FacetGroup(
                     name=name,
-                    label=str(self.filterset.filters[name].label),
+                    label=str(filter_.label),
                     options=options,
-                    multiple=name in MULTIPLE,
-                    any_label=ANY_LABELS.get(name, ""),
+                    multiple=takes_many(form.fields[name]),
+                    any_label=str(filter_.extra.get("empty_label") or ""),
                     hidden_count=hidden,
                     problems=[p for p in self.problems if p.name == name],
                 )
             )
         return groups
 
-    def _filterset_without_problems(self) -> InitiativeFilterSet:
+    def _facets_of_the_valid_part(
+        self, names: tuple[str, ...]
+    ) -> dict[str, list[FacetOption]]:
         params = self.params.copy()
         for problem in self.problems:
             params.pop(problem.name, None)
-        return InitiativeFilterSet(params, queryset=public_initiatives())
+        valid = InitiativeFilterSet(params, queryset=self.filterset.queryset)
+        if not valid.is_valid():
+            return {}
+        return search_initiatives(valid, facets=names, snippets=False).facets
 
     # Chips ----------------------------------------------------------------
 
@@ -215,13 +194,13 @@ class InitiativeSearch:
         if not self.filterset.is_valid():
             return []
         chips = []
-        cleaned = self.filterset.form.cleaned_data
+        form = self.filterset.form
         for name, filter_ in self.filterset.filters.items():
-            value = cleaned.get(name)
+            value = form.cleaned_data.get(name)
             if name in NOT_CHIPS or value in (None, "", [], ()):
                 continue
             label = str(filter_.label)
-            if name in MULTIPLE:
+            if takes_many(form.fields[name]):
                 for item in value:
                     chips.append(
                         Chip(label, _display(filter_, item), self._remove(name, item))
@@ -230,7 +209,7 @@ class InitiativeSearch:
                 chips.append(Chip(label, _display(filter_, value), self._remove(name)))
         return chips
 
-    def _remove(self, name: str, item=None) -> str:
+    def _remove(self, name: str, item: Any = None) -> str:
         params = self.params.copy()
         params.pop("page", None)
         if item is None:
@@ -250,7 +229,7 @@ class InitiativeSearch:
         return Ordering.choices
 
 
-def _display(filter_, value) -> str:
+def _display(filter_: django_filters.Filter, value: Any) -> str:
     if isinstance(value, datetime.datetime):
         moment = timezone.localtime(value)
         shown = f"{moment.day} {moment:%B %Y}"

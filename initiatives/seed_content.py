@@ -9,6 +9,7 @@ field is a prompt for a curator, an invented one is a falsehood.
 """
 
 import datetime
+from typing import Any
 
 PCCS_TOOK_OFFICE = datetime.date(2012, 11, 22)
 
@@ -80,9 +81,13 @@ POLICE_AREAS = [
 # Governance periods as (kind, body name, start, start precision, end, end
 # precision, note). Areas not listed here have had a police and crime
 # commissioner since PCCs first took office in November 2012.
-PCC_SINCE_2012 = ("pcc", None, PCCS_TOOK_OFFICE, "day", None, "day", "")
+# (kind, body name, start, start precision, end, end precision, note)
+Governance = tuple[
+    str, str | None, datetime.date | None, str, datetime.date | None, str, str
+]
+PCC_SINCE_2012: Governance = ("pcc", None, PCCS_TOOK_OFFICE, "day", None, "day", "")
 
-GOVERNANCE = {
+GOVERNANCE: dict[str, list[Governance]] = {
     "metropolitan": [
         (
             "mayor",
@@ -319,7 +324,7 @@ TARGET_GROUPS = [
 ]
 
 # (slug, name, kind, police area slug)
-ORGANISATIONS = [
+ORGANISATIONS: list[tuple[str, str, str, str | None]] = [
     ("revolving-doors-agency", "Revolving Doors Agency", "voluntary-sector", None),
     (
         "transition-to-adulthood-alliance",
@@ -358,7 +363,7 @@ ORGANISATION_DESCRIPTIONS = {
     "Crime Commissioner for Essex.",
 }
 
-BRIEFING = {
+BRIEFING: dict[str, Any] = {
     "slug": "pcc-spotlight-4-early-intervention-and-prevention",
     "title": "Spotlight briefing 4: police and crime commissioners' work on "
     "earlier intervention and prevention",
@@ -390,7 +395,7 @@ BRIEFING = {
 
 # Initiatives the briefing describes. No dates, budgets, evaluation results or
 # web addresses: the briefing gives none, so those fields stay empty.
-INITIATIVES = [
+INITIATIVES: list[dict[str, Any]] = [
     {
         "slug": "public-services-lancashire",
         "title": "Public Services Lancashire partnership",

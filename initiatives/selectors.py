@@ -6,8 +6,6 @@ from one of these selectors.
 
 import datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
@@ -24,10 +22,9 @@ from initiatives.models import (
     PoliceAreaQuerySet,
     TargetGroup,
 )
-from practice_library.replica import reading_replica
 from themes.models import Theme
 
-CONTENT_VERSION_CACHE_KEY = "content-version"
+NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 def public_initiatives() -> QuerySet[Initiative]:
@@ -92,11 +89,6 @@ def public_police_areas() -> QuerySet[PoliceArea]:
     return PoliceArea.objects.with_governance().order_by("name", "pk")
 
 
-def public_themes() -> QuerySet[Theme]:
-    """The themes in their curated order."""
-    return Theme.objects.in_order()
-
-
 def public_target_groups() -> QuerySet[TargetGroup]:
     """The target groups in their curated order."""
     return TargetGroup.objects.order_by("order", "name", "pk")
@@ -136,16 +128,6 @@ def public_organisations() -> QuerySet[Organisation]:
 def _published_ids(**narrowing) -> QuerySet:
     """Ids of published initiatives, as a subquery for counts."""
     return Initiative.objects.published().filter(**narrowing).values("pk")
-
-
-def themes_with_counts(*, police_area: PoliceArea | None = None) -> QuerySet[Theme]:
-    """Themes in order, each with ``initiative_count`` of published initiatives."""
-    narrowing = {"police_areas": police_area} if police_area else {}
-    return Theme.objects.in_order().annotate(
-        initiative_count=Count(
-            "initiatives", filter=Q(initiatives__in=_published_ids(**narrowing))
-        )
-    )
 
 
 def police_areas_with_counts(*, theme: Theme | None = None) -> PoliceAreaQuerySet:
@@ -276,33 +258,12 @@ def briefings_with_counts() -> QuerySet[Briefing]:
     )
 
 
-def content_version() -> tuple[int, datetime.datetime]:
-    """The number and time of the last change to public content.
+def stored_content_version() -> tuple[int, datetime.datetime]:
+    """The number and time of the last change to public content, as stored.
 
-    Read from the shared cache, falling back to the database. ``cache.add``
-    never overwrites, so a reader that raced a bump cannot put an older
-    version back over the one the bump shared.
+    A pure read: the row is made by a migration and changed only by
+    ``initiatives.services.content_version``. Without the row (a test that
+    emptied every table) the version is 0, before any change.
     """
-    if reading_replica():
-        # The shared cache holds the primary's version, which a lagging
-        # replica may not have reached: results would be cached under a
-        # version whose data they do not show.
-        number, changed_at = ContentVersion.objects.values_list(
-            "number", "changed_at"
-        ).get(pk=1)
-        return number, changed_at
-    version = cached_content_version()
-    if version is None:
-        row, _ = ContentVersion.objects.get_or_create(pk=1)
-        version = (row.number, row.changed_at)
-        cache.add(CONTENT_VERSION_CACHE_KEY, version, settings.CONTENT_VERSION_SECONDS)
-    return version
-
-
-def cached_content_version() -> tuple[int, datetime.datetime] | None:
-    """The content version as the shared cache holds it; None on a miss.
-
-    For requests that must not touch the database (``api.NotModifiedMiddleware``)
-    and ``content_version`` itself, which fills the cache on a miss.
-    """
-    return cache.get(CONTENT_VERSION_CACHE_KEY)
+    row = ContentVersion.objects.values_list("number", "changed_at").first()
+    return row if row is not None else (0, NEVER)

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from initiatives.filters import InitiativeFilterSet
+from initiatives.full_text import highlighted
 from initiatives.markdown import render_markdown
 from initiatives.models import (
     Briefing,
@@ -31,11 +32,11 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.partial_dates import partial_date_iso
-from initiatives.search import highlighted
 from initiatives.validators import web_address_validator
+from practice_library.openapi import PageSerializer
 from practice_library.serializer_fields import (
     ApiUrlField,
-    InitiativesUrlField,
+    FilteredListUrlField,
     PageUrlField,
     RelatedApiUrlField,
     UtcDateTimeField,
@@ -133,7 +134,9 @@ class PoliceAreaSerializer(PoliceAreaSummarySerializer):
         read_only=True,
         help_text="Who has governed policing in the area, newest first.",
     )
-    initiatives_url = InitiativesUrlField("police_area")
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "police_area", "initiatives"
+    )
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
 
@@ -179,7 +182,9 @@ class OrganisationSerializer(OrganisationSummarySerializer):
     is_demo = serializers.BooleanField(
         read_only=True, help_text="Synthetic demo data, never curated content."
     )
-    initiatives_url = InitiativesUrlField("organisation")
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "organisation", "initiatives"
+    )
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
 
@@ -227,7 +232,9 @@ class TargetGroupSummarySerializer(serializers.ModelSerializer):
 
 
 class TargetGroupSerializer(TargetGroupSummarySerializer):
-    initiatives_url = InitiativesUrlField("target_group")
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "target_group", "initiatives"
+    )
 
     class Meta:
         model = TargetGroup
@@ -579,26 +586,10 @@ FacetCountsSerializer = type(
     (serializers.Serializer,),
     {
         name: FacetOptionSerializer(many=True, required=False)
-        for name in InitiativeFilterSet.FACETS
+        for name in InitiativeFilterSet.facet_names()
     }
     | {"__doc__": "Counts per option of each facet asked for in ?facets=."},
 )
-
-
-@extend_schema_serializer(many=False)
-class PageSerializer(serializers.Serializer):
-    count = serializers.IntegerField(
-        read_only=True, help_text="Results in all pages together."
-    )
-    next = serializers.URLField(read_only=True, allow_null=True)
-    previous = serializers.URLField(read_only=True, allow_null=True)
-
-
-def page_of(row: type[serializers.Serializer], name: str) -> type:
-    """The schema of one page of ``row`` objects."""
-    return extend_schema_serializer(many=False)(
-        type(name, (PageSerializer,), {"results": row(many=True, read_only=True)})
-    )
 
 
 @extend_schema_serializer(many=False)

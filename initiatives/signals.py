@@ -23,7 +23,8 @@ from initiatives.models import (
     TargetGroup,
     ToolkitLink,
 )
-from initiatives.services import bump_content_version, refresh_search_keywords
+from initiatives.services.content_version import bump_content_version
+from initiatives.services.search_words import refresh_search_keywords
 from themes.models import Theme
 
 # The initiative links whose names search uses, by the model at the far end.

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from initiatives import feeds, views
-from initiatives.http import conditional_on_content
+from practice_library.conditional import conditional_on_content
 
 app_name = "initiatives"
 
@@ -14,8 +14,16 @@ urlpatterns = [
     path("", public(views.HomeView.as_view()), name="home"),
     path("initiatives/", public(views.InitiativeListView.as_view()), name="list"),
     # Dotted names cannot clash with slugs, which never contain a dot.
-    path("initiatives/export.csv", public(views.export_csv), name="export-csv"),
-    path("initiatives/export.json", public(views.export_json), name="export-json"),
+    path(
+        "initiatives/export.csv",
+        public(views.CsvExportView.as_view()),
+        name="export-csv",
+    ),
+    path(
+        "initiatives/export.json",
+        public(views.JsonExportView.as_view()),
+        name="export-json",
+    ),
     path("initiatives/feed.atom", public(feeds.InitiativesFeed()), name="feed"),
     path(
         "initiatives/<slug:slug>/",

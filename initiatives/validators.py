@@ -1,5 +1,7 @@
 """Validation shared by every model field that holds a web address."""
 
+from typing import Any
+
 from django.core.validators import URLValidator
 from django.db import models
 
@@ -19,7 +21,9 @@ class WebAddressField(models.URLField):
         kwargs.setdefault("max_length", 500)
         super().__init__(*args, **kwargs)
 
-    def formfield(self, **kwargs):
+    # django-stubs gives URLField.formfield the positional parameters of the
+    # base Field's, which Django's URLField.formfield does not take.
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         # An address typed without a scheme is taken to be https, as browsers do.
         kwargs.setdefault("assume_scheme", "https")
         return super().formfield(**kwargs)

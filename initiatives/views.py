@@ -25,14 +25,10 @@ from django.http import (
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django_filters.views import FilterMixin
 
-from initiatives.exports import (
-    EXPORT_HEADER,
-    export_row,
-    spreadsheet_safe,
-    with_export_relations,
-)
+from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
 from initiatives.filters import InitiativeFilterSet
 from initiatives.forms import MapThemeForm, SuggestionForm
 from initiatives.metadata import (
@@ -48,9 +44,9 @@ from initiatives.models import (
     Organisation,
     PoliceArea,
 )
-from initiatives.paging import form_problems, paginate_params
 from initiatives.pictures import area_theme_matrix, bar_chart, cartogram
-from initiatives.search_page import InitiativeSearch, without_empty_values
+from initiatives.search import search_initiatives
+from initiatives.search_page import SearchPage, without_empty_values
 from initiatives.selectors import (
     area_theme_counts,
     briefing_mentions,
@@ -67,11 +63,13 @@ from initiatives.selectors import (
     published_initiative_count,
     recently_published_initiatives,
     recently_updated_initiatives,
-    themes_with_counts,
 )
-from initiatives.services import submit_suggestion
+from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
+from practice_library.paging import form_problems, paginate_params
+from practice_library.renderers import spreadsheet_safe
 from themes.models import Theme
+from themes.selectors import themes_with_counts
 
 HOME_LIST_LENGTH = 5
 ORGANISATION_ROLE_LENGTH = 20
@@ -98,10 +96,21 @@ class HomeView(TemplateView):
         )
 
 
-class InitiativeListView(TemplateView):
+class InitiativeListView(FilterMixin, TemplateView):
     """Search and browse: the one FilterSet, facets, chips and pages."""
 
     template_name = "initiatives/initiative_list.html"
+    filterset_class = InitiativeFilterSet
+
+    def get_queryset(self) -> QuerySet[Initiative]:
+        return public_initiatives()
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Bound even without parameters, as in the API: no filter is a search.
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "data": self.request.GET,
+        }
 
     def get(self, request, *args, **kwargs):
         shorter = without_empty_values(request.GET)
@@ -111,13 +120,41 @@ class InitiativeListView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
         return super().get_context_data(
-            search=InitiativeSearch(self.request.GET), **kwargs
+            search=SearchPage(filterset, self.request.GET), **kwargs
         )
 
 
-def _export_filterset(request: HttpRequest) -> InitiativeFilterSet:
-    return InitiativeFilterSet(request.GET, queryset=public_initiatives())
+class InitiativeExportView(FilterMixin, View):
+    """The whole current result set, streamed row by row: the search page's
+    downloads, refused (400) with the reasons when a parameter is bad."""
+
+    filterset_class = InitiativeFilterSet
+
+    def get_queryset(self) -> QuerySet[Initiative]:
+        return public_initiatives()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "data": self.request.GET,
+        }
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            return _export_refused(filterset)
+        results = search_initiatives(filterset, snippets=False).results
+        # iterator() with a chunk size keeps the prefetches and never holds
+        # more than one chunk of rows in memory, however large the result set.
+        rows = with_export_relations(results).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        return self.stream(request, rows)
+
+    def stream(
+        self, request: HttpRequest, rows: Iterator[Initiative]
+    ) -> HttpResponseBase:
+        raise NotImplementedError
 
 
 def _export_refused(filterset: InitiativeFilterSet) -> HttpResponse:
@@ -134,12 +171,6 @@ def _export_refused(filterset: InitiativeFilterSet) -> HttpResponse:
     )
 
 
-def _export_rows(filterset: InitiativeFilterSet) -> Iterator[Initiative]:
-    # iterator() with a chunk size keeps the prefetches and never holds more
-    # than one chunk of rows in memory, however large the result set.
-    return with_export_relations(filterset.qs).iterator(chunk_size=EXPORT_CHUNK_SIZE)
-
-
 def _download_name(extension: str) -> str:
     return f"initiatives-{timezone.localdate():%Y-%m-%d}.{extension}"
 
@@ -151,55 +182,60 @@ class _Line:
         return value
 
 
-def export_csv(request: HttpRequest) -> HttpResponseBase:
-    """The whole current result set as CSV, streamed row by row."""
-    filterset = _export_filterset(request)
-    if not filterset.is_valid():
-        return _export_refused(filterset)
-    rows = _export_rows(filterset)
+class CsvExportView(InitiativeExportView):
+    """The whole current result set as CSV."""
 
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Line())
-        # A byte order mark, so that spreadsheet programs read UTF-8.
-        yield "\ufeff" + writer.writerow(EXPORT_HEADER)
-        for initiative in rows:
-            row = spreadsheet_safe(export_row(initiative))
-            yield writer.writerow([row[name] for name in EXPORT_HEADER])
+    def stream(
+        self, request: HttpRequest, rows: Iterator[Initiative]
+    ) -> HttpResponseBase:
+        def lines() -> Iterator[str]:
+            writer = csv.writer(_Line())
+            # A byte order mark, so that spreadsheet programs read UTF-8.
+            yield "\ufeff" + writer.writerow(EXPORT_HEADER)
+            for initiative in rows:
+                row = spreadsheet_safe(export_row(initiative))
+                yield writer.writerow([row[name] for name in EXPORT_HEADER])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name("csv")}"'
-    return response
+        response = StreamingHttpResponse(
+            lines(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{_download_name("csv")}"'
+        )
+        return response
 
 
-def export_json(request: HttpRequest) -> HttpResponseBase:
-    """The whole current result set as JSON, streamed row by row."""
-    filterset = _export_filterset(request)
-    if not filterset.is_valid():
-        return _export_refused(filterset)
-    rows = _export_rows(filterset)
-    search_url = request.build_absolute_uri(reverse("initiatives:list"))
-    query = request.GET.urlencode()
-    head = {
-        "source": settings.SITE_NAME,
-        "search": f"{search_url}?{query}" if query else search_url,
-        "generated_at": timezone.now().isoformat(),
-        "columns": EXPORT_HEADER,
-    }
+class JsonExportView(InitiativeExportView):
+    """The whole current result set as JSON."""
 
-    def chunks() -> Iterator[str]:
-        encoder = DjangoJSONEncoder(ensure_ascii=False)
-        yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "results": ['
-        separator = "\n"
-        for initiative in rows:
-            yield separator + encoder.encode(export_row(initiative))
-            separator = ",\n"
-        yield "\n]}\n"
+    def stream(
+        self, request: HttpRequest, rows: Iterator[Initiative]
+    ) -> HttpResponseBase:
+        search_url = request.build_absolute_uri(reverse("initiatives:list"))
+        query = request.GET.urlencode()
+        head = {
+            "source": settings.SITE_NAME,
+            "search": f"{search_url}?{query}" if query else search_url,
+            "generated_at": timezone.now().isoformat(),
+            "columns": EXPORT_HEADER,
+        }
 
-    response = StreamingHttpResponse(
-        chunks(), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
-    return response
+        def chunks() -> Iterator[str]:
+            encoder = DjangoJSONEncoder(ensure_ascii=False)
+            yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "results": ['
+            separator = "\n"
+            for initiative in rows:
+                yield separator + encoder.encode(export_row(initiative))
+                separator = ",\n"
+            yield "\n]}\n"
+
+        response = StreamingHttpResponse(
+            chunks(), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{_download_name("json")}"'
+        )
+        return response
 
 
 class InitiativeDetailView(DetailView):

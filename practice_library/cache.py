@@ -20,6 +20,8 @@ through (they fail open). Nothing above this class needs to know.
 """
 
 import logging
+import random
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,6 +31,7 @@ import redis
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,33 +55,60 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
     Django builds a new ``redis.Redis`` for every operation, which costs
     about as much as the round trip itself; redis-py's clients are safe to
-    share, and the connection pool behind them is shared anyway.
+    share. This client makes one per server, with its connection pool, from
+    the options Django passes, and serves every operation with it: writes
+    go to the first server, reads to another when there are several, as in
+    Django.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, redis.Redis] = {}  # by id() of a kept pool
+    def __init__(
+        self,
+        servers: list[str],
+        serializer: Any = None,
+        pool_class: Any = None,
+        parser_class: Any = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(servers, serializer, pool_class, parser_class, **options)
+        if isinstance(pool_class, str):
+            pool_class = import_string(pool_class)
+        if isinstance(parser_class, str):
+            parser_class = import_string(parser_class)
+        self.server_urls = list(servers)
+        self.pool_class = pool_class or redis.ConnectionPool
+        self.pool_options = {
+            "parser_class": parser_class or redis.connection.DefaultParser,
+            **options,
+        }
+        self.clients: dict[int, redis.Redis] = {}
 
-    def get_client(self, key=None, *, write=False) -> redis.Redis:
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+    def get_client(self, key: Any = None, *, write: bool = False) -> redis.Redis:
+        if write or len(self.server_urls) == 1:
+            index = 0
+        else:
+            index = random.randint(1, len(self.server_urls) - 1)
+        client = self.clients.get(index)
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            pool = self.pool_class.from_url(
+                self.server_urls[index], **self.pool_options
+            )
+            client = self.clients[index] = redis.Redis(connection_pool=pool)
         return client
 
 
 class ResilientRedisCache(RedisCache):
-    # Set by RedisCache, and missing from django-stubs.
-    _servers: list[str]
+    # RedisCache's client, which django-stubs does not declare.
     _cache: RedisCacheClient
 
     RETRY_SECONDS = 5.0
     WARN_EVERY_SECONDS = 60.0
     MAX_MISSED_WRITES = 1000
 
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        # RedisCache has no public way to choose its client class.
         self._class = ReusingRedisCacheClient
+        self.locations = re.split("[;,]", server) if isinstance(server, str) else server
         self._down_until = 0.0
         self._last_warning = 0.0
         self._is_down = False
@@ -150,7 +180,7 @@ class ResilientRedisCache(RedisCache):
         self._is_down = True
 
     def _where(self) -> str:
-        return ", ".join(without_password(server) for server in self._servers)
+        return ", ".join(without_password(server) for server in self.locations)
 
     def _key(self, key: Any, version: int | None) -> str:
         return self.make_and_validate_key(key, version=version)

@@ -46,7 +46,9 @@ class DatabaseOutageMiddleware:
             request.path,
         )
         response = unavailable_response(request)
-        # Logged above: django.request need not add a line of its own.
+        # Logged above: django.request need not add a line of its own. Django
+        # reads this flag (django.utils.log.log_response) and offers no other
+        # way; its stubs leave the attribute out.
         response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 

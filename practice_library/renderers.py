@@ -13,7 +13,19 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-from initiatives.exports import spreadsheet_safe
+# A cell starting with one of these is read as a formula by spreadsheet
+# programs (CSV injection); a leading apostrophe makes it plain text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with text cells that a spreadsheet would run as formulas defused."""
+    return {
+        name: f"'{value}"
+        if isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+        else value
+        for name, value in row.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 With ``DATABASE_REPLICA_URL`` set, GET and HEAD requests outside the admin
 read from the ``replica`` database; everything else, every write, and the
-reads that must never lag (partner API keys, so a revoked key is refused at
-once) use ``default``. While a request reads from the replica, the content
+reads that must never lag (the models in ``READ_REPLICA_PRIMARY_ONLY``, such
+as partner API keys, so a revoked key is refused at once) use ``default``. While a request reads from the replica, the content
 version is read from the replica too, so cached results are always keyed to
 the data they were computed from, however far the replica lags.
 """
@@ -16,9 +16,6 @@ from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
-
-# Models whose reads must see the primary's latest state.
-PRIMARY_ONLY = {"initiatives.partnerapikey"}
 
 
 def reading_replica() -> bool:
@@ -47,7 +44,10 @@ class PublicReadsToReplicaMiddleware:
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints) -> str | None:
-        if reading_replica() and model._meta.label_lower not in PRIMARY_ONLY:
+        if (
+            reading_replica()
+            and model._meta.label_lower not in settings.READ_REPLICA_PRIMARY_ONLY
+        ):
             return REPLICA
         return None
 

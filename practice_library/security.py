@@ -81,6 +81,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         addition = self.policy_addition(request, response)
         if addition:
+            # What django-csp's csp_update decorator sets, read by its
+            # middleware; HttpResponse's stubs cannot know it.
             response._csp_update = addition  # type: ignore[attr-defined]
         return response
 

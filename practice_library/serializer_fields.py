@@ -48,21 +48,26 @@ class PageUrlField(serializers.Field):
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class InitiativesUrlField(serializers.Field):
-    """The API's list of initiatives filtered to one object, e.g. ?theme=<slug>."""
+class FilteredListUrlField(serializers.Field):
+    """An API list filtered to one object, e.g. initiatives with ?theme=<slug>.
 
-    def __init__(self, parameter: str, **kwargs):
+    ``view_name`` names the list, ``parameter`` the filter that takes the
+    object's slug and ``what`` the entries listed, for the schema.
+    """
+
+    def __init__(self, view_name: str, parameter: str, what: str, **kwargs):
+        self.view_name = view_name
         self.parameter = parameter
         kwargs.setdefault("source", "slug")
         kwargs.setdefault("read_only", True)
         kwargs.setdefault(
-            "help_text", f"The API's initiatives filtered with {parameter}=<slug>."
+            "help_text", f"The API's {what} filtered with {parameter}=<slug>."
         )
         super().__init__(**kwargs)
 
     def to_representation(self, value) -> str:
         request = self.context["request"]
-        return slug_url(request, "api:initiative-list", value, query=self.parameter)
+        return slug_url(request, self.view_name, value, query=self.parameter)
 
 
 class _CanonicalUrlMixin:

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "practice_library",
     "themes",
     "initiatives",
 ]
@@ -134,7 +135,7 @@ MIDDLEWARE = [
     "practice_library.api_errors.ApiErrorMiddleware",
     "practice_library.outage.DatabaseOutageMiddleware",
     # Before everything that costs: it answers most API 304s on its own.
-    "initiatives.api.NotModifiedMiddleware",
+    "practice_library.viewsets.NotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -301,9 +302,11 @@ REST_FRAMEWORK = {
         "initiatives.authentication.ApiKeyAuthentication"
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Lists are filtered by their view's filterset_class (django-filter).
+    "DEFAULT_FILTER_BACKENDS": ["practice_library.filters.FilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "initiatives.authentication.AnonymousRateThrottle",
-        "initiatives.authentication.PartnerRateThrottle",
+        "practice_library.throttles.AnonymousRateThrottle",
+        "practice_library.throttles.KeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env_rate("API_ANONYMOUS_RATE", "60/minute"),
@@ -318,7 +321,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "initiatives.openapi.ApiSchema",
+    "DEFAULT_SCHEMA_CLASS": "practice_library.openapi.ApiSchema",
     "EXCEPTION_HANDLER": "practice_library.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -340,7 +343,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "initiatives.openapi.add_response_headers",
+        "practice_library.openapi.add_response_headers",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -501,7 +504,7 @@ if PRODUCTION:
     ]
 
 # --- Performance ---
-# The result cache (initiatives.result_cache) keeps search results and facet
+# The result cache (practice_library.result_cache) keeps search results and facet
 # counts, keyed on the content version, for RESULT_CACHE_SECONDS; RESULT_CACHE
 # =off switches it off (the benchmark measures both). With several processes
 # it needs REDIS_URL, or each process would keep a cache of its own.
@@ -512,6 +515,8 @@ RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 3600) if RESULT_CACHE els
 # database after this many seconds. Redis shares a new version at once.
 SHARED_CACHE = bool(REDIS_URL)
 CONTENT_VERSION_SECONDS = None if SHARED_CACHE else 2
+# Reads the stored content version (practice_library.content_version).
+CONTENT_VERSION_SOURCE = "initiatives.selectors.stored_content_version"
 
 # --- Read replica ---
 # With DATABASE_REPLICA_URL, public GET and HEAD requests read from a replica
@@ -519,6 +524,9 @@ CONTENT_VERSION_SECONDS = None if SHARED_CACHE else 2
 # primary. Unset: one database for everything.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 READ_REPLICA = bool(DATABASE_REPLICA_URL)
+# Models whose reads must see the primary's latest state: a revoked key is
+# refused at once, however far the replica lags.
+READ_REPLICA_PRIMARY_ONLY = {"initiatives.partnerapikey"}
 if READ_REPLICA:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,

@@ -9,13 +9,14 @@ from django.views.decorators.http import conditional_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from initiatives import api as initiatives_api
-from initiatives.http import conditional_on_content
 from initiatives.sitemaps import SITEMAPS
 from initiatives.views import AccessibilityView, robots_txt
+from practice_library.conditional import conditional_on_content
 from practice_library.health import healthz
+from practice_library.viewsets import ApiRouter
 from themes import api as themes_api
 
-router = initiatives_api.ApiRouter()
+router = ApiRouter()
 router.register("initiatives", initiatives_api.InitiativeViewSet, "initiative")
 router.register("police-areas", initiatives_api.PoliceAreaViewSet, "police-area")
 router.register("themes", themes_api.ThemeViewSet, "theme")

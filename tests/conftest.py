@@ -1,10 +1,13 @@
-"""Shared test set-up: fast settings, PostgreSQL and browser gates, fixtures.
+"""Shared test set-up: fast settings, environment gates, shared fixtures.
 
 Tests marked ``postgresql`` need PostgreSQL features (full-text search, the
 search trigger, trigram similarity); tests marked ``browser`` drive Debian's
-Chromium with Playwright. Where either is missing they are skipped, and the
-run ends with a loud list of what was skipped. CI sets REQUIRE_POSTGRESQL and
-REQUIRE_BROWSER to true, which turns every such skip into a failure.
+Chromium with Playwright; tests marked ``redis`` need ``redis-server`` (to
+start servers of their own) and a Redis answering at ``REDIS_TEST_URL``
+(database 3 of the local Redis unless set; tests empty that database only).
+Where one is missing its tests are skipped, and the run ends with a loud
+list of what was skipped. CI sets REQUIRE_POSTGRESQL, REQUIRE_BROWSER and
+REQUIRE_REDIS to true, which turns every such skip into a failure.
 """
 
 import io
@@ -12,10 +15,12 @@ import os
 import shutil
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/3")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -34,26 +39,43 @@ def _required(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
 
 
+def _redis_available() -> bool:
+    if shutil.which("redis-server") is None:
+        return False
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+    return True
+
+
 def pytest_collection_modifyitems(config, items):
     gates = [
         (
             "postgresql",
-            settings.USES_POSTGRESQL,
+            lambda: settings.USES_POSTGRESQL,
             "REQUIRE_POSTGRESQL",
             "needs PostgreSQL: set DATABASE_URL or start a server on 127.0.0.1:5432",
         ),
         (
             "browser",
-            shutil.which(CHROMIUM) is not None,
+            lambda: shutil.which(CHROMIUM) is not None,
             "REQUIRE_BROWSER",
             f"needs Chromium at {CHROMIUM}: apt-get install -y chromium",
         ),
+        (
+            "redis",
+            _redis_available,
+            "REQUIRE_REDIS",
+            f"needs redis-server and a Redis at {REDIS_TEST_URL}: "
+            "apt-get install -y redis-server",
+        ),
     ]
     for marker, available, flag, reason in gates:
-        if available:
-            continue
         gated = [item for item in items if marker in item.keywords]
-        if gated and _required(flag):
+        if not gated or available():
+            continue
+        if _required(flag):
             raise pytest.UsageError(
                 f"{flag} is set, but {len(gated)} {marker} tests cannot run: {reason}."
             )
@@ -69,7 +91,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not skipped:
         return
     terminalreporter.section("SKIPPED: environment missing", sep="!", red=True)
-    for marker in ("postgresql", "browser"):
+    for marker in ("postgresql", "browser", "redis"):
         names = [nodeid for kind, nodeid in skipped if kind == marker]
         if names:
             terminalreporter.write_line(
@@ -115,7 +137,7 @@ def _content_version_shared_at_once(monkeypatch):
     """
     from django.db import transaction
 
-    from initiatives import services
+    from initiatives.services import content_version
 
     class CommitsAtOnce:
         atomic = staticmethod(transaction.atomic)
@@ -124,7 +146,7 @@ def _content_version_shared_at_once(monkeypatch):
         def on_commit(func, using=None, robust=False):
             func()
 
-    monkeypatch.setattr(services, "transaction", CommitsAtOnce)
+    monkeypatch.setattr(content_version, "transaction", CommitsAtOnce)
 
 
 @pytest.fixture
@@ -158,6 +180,29 @@ def _empty_cache():
 
     cache.clear()
     yield
+    cache.clear()
+
+
+@pytest.fixture
+def small_library():
+    """The small library of ``tests.factories.build_small_library``, by slug."""
+    from tests.factories import build_small_library
+
+    return build_small_library()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache class on the test Redis (``REDIS_TEST_URL``),
+    emptied before and after; its URL is returned. Tests using it are
+    marked ``redis``."""
+    from django.core.cache import cache
+
+    from practice_library.settings import redis_cache as cache_settings
+
+    settings.CACHES = {"default": cache_settings(REDIS_TEST_URL)}
+    cache.clear()  # FLUSHDB of the test database only
+    yield REDIS_TEST_URL
     cache.clear()
 
 

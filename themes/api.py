@@ -1,11 +1,10 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from initiatives.api import PublicReadOnlyViewSet
-from initiatives.openapi import detail_responses, list_responses
-from initiatives.selectors import public_themes
-from initiatives.serializers import page_of
+from practice_library.openapi import detail_responses, list_responses, page_of
+from practice_library.viewsets import PublicReadOnlyViewSet
 from themes.models import Theme
+from themes.selectors import public_themes
 from themes.serializers import ThemeSerializer
 
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from practice_library.serializer_fields import (
     ApiUrlField,
-    InitiativesUrlField,
+    FilteredListUrlField,
     PageUrlField,
     UtcDateTimeField,
 )
@@ -21,7 +21,9 @@ class ThemeSummarySerializer(serializers.ModelSerializer):
 
 
 class ThemeSerializer(ThemeSummarySerializer):
-    initiatives_url = InitiativesUrlField("theme")
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "theme", "initiatives"
+    )
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from initiatives.feeds import ThemeInitiativesFeed
-from initiatives.http import conditional_on_content
+from practice_library.conditional import conditional_on_content
 from themes import views
+from themes.feeds import ThemeInitiativesFeed
 
 public = conditional_on_content()
 

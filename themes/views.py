@@ -1,19 +1,22 @@
-"""Theme pages. They read initiatives only through ``initiatives.selectors``."""
+"""Theme pages. They read initiatives only through ``initiatives.selectors``;
+the pictures are drawn by the library's template tags."""
+
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from initiatives.metadata import theme_json_ld
-from initiatives.paging import paginate_params
-from initiatives.pictures import bar_chart, cartogram
 from initiatives.selectors import (
     police_areas_with_counts,
     public_briefings,
     public_initiatives,
-    themes_with_counts,
 )
+from practice_library.paging import paginate_params
 from themes.models import Theme
+from themes.selectors import themes_with_counts
+
+SCHEMA = "https://schema.org"
 
 
 class ThemeListView(ListView):
@@ -22,11 +25,6 @@ class ThemeListView(ListView):
 
     def get_queryset(self) -> QuerySet[Theme]:
         return themes_with_counts()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["theme_bars"] = bar_chart(list(context["themes"]))
-        return context
 
 
 class ThemeDetailView(DetailView):
@@ -47,7 +45,26 @@ class ThemeDetailView(DetailView):
             page_obj=page,
             problems=problems,
             briefings=public_briefings().filter(themes=theme),
-            map=cartogram(list(police_areas_with_counts(theme=theme)), theme=theme),
+            police_areas=police_areas_with_counts(theme=theme),
             structured_data=theme_json_ld(theme, url, set_url),
             **kwargs,
         )
+
+
+def theme_json_ld(theme: Theme, url: str, set_url: str) -> dict[str, Any]:
+    """A schema.org DefinedTerm in the library's set of themes."""
+    return {
+        "@context": SCHEMA,
+        "@type": "DefinedTerm",
+        "@id": url,
+        "url": url,
+        "name": theme.name,
+        "description": theme.description,
+        "termCode": theme.slug,
+        "inDefinedTermSet": {
+            "@type": "DefinedTermSet",
+            "@id": set_url,
+            "name": "Themes of prevention work",
+            "url": set_url,
+        },
+    }

@@ -1,4 +1,5 @@
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
@@ -7,8 +8,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from initiatives.full_text import highlighted
 from initiatives.markdown import render_markdown
-from initiatives.search import highlighted
+from initiatives.pictures import Bar, Cartogram, bar_chart, cartogram
+from themes.models import Theme
 
 register = template.Library()
 
@@ -46,3 +49,17 @@ def elided_page_range(page: Page) -> list[int | str]:
     return list(
         page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     )
+
+
+@register.simple_tag
+def area_cartogram(areas: Iterable[Any], theme: Theme | None = None) -> Cartogram:
+    """The cartogram of police areas annotated with ``initiative_count`` (under
+    one theme, if given), for ``includes/cartogram.html``."""
+    return cartogram(list(areas), theme=theme)
+
+
+@register.simple_tag
+def theme_bar_chart(themes: Iterable[Any]) -> list[Bar]:
+    """One bar per theme annotated with ``initiative_count``, for
+    ``includes/theme_bars.html``."""
+    return bar_chart(list(themes))

@@ -14,6 +14,7 @@ from initiatives.models import (
     PoliceArea,
     TargetGroup,
 )
+from tests.admin_forms import new_initiative_data
 from tests.factories import (
     make_briefing,
     make_curator,
@@ -98,35 +99,17 @@ def test_initiative_changelist_does_not_query_per_row(
         curator_client.get(_admin_url(Initiative, "changelist"))
 
 
-def _initiative_form(area, **overrides) -> dict:
-    data = {
-        "title": "Street triage",
-        "slug": "street-triage",
-        "summary": "Nurses with officers.",
-        "description": "",
-        "police_areas": [area.pk],
-        "status": "",
-        "start_date_precision": "year",
-        "end_date_precision": "year",
-        "evidence_stage": "",
-        "evidence_outcome": "",
-    }
-    for prefix in [
-        "organisation_roles",
-        "funding",
-        "toolkit_links",
-        "briefing_mentions",
-    ]:
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
-    return data | overrides
-
-
 def test_curator_adds_a_draft_with_a_partial_start_date(curator_client):
     area = make_police_area()
 
     response = curator_client.post(
         _admin_url(Initiative, "add"),
-        _initiative_form(area, start_date="2015-06-17", start_date_precision="year"),
+        new_initiative_data(
+            curator_client,
+            area,
+            start_date="2015-06-17",
+            start_date_precision="year",
+        ),
     )
 
     assert response.status_code == 302
@@ -150,7 +133,8 @@ def test_bad_input_gives_a_form_error_not_a_crash(curator_client, overrides, fie
     area = make_police_area()
 
     response = curator_client.post(
-        _admin_url(Initiative, "add"), _initiative_form(area, **overrides)
+        _admin_url(Initiative, "add"),
+        new_initiative_data(curator_client, area, **overrides),
     )
 
     assert response.status_code == 200

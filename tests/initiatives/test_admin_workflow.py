@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import Briefing, EditorialState, Initiative, StateChange
+from tests.admin_forms import admin_form_data, new_initiative_data
 from tests.factories import (
     make_briefing,
     make_editor,
@@ -81,7 +82,7 @@ def test_bulk_action_permission_matrix(
         assert entry.state == after
         change = StateChange.objects.get()
         assert change.reason == "Bulk reason"
-        assert change.actor.username == response.wsgi_request.user.username
+        assert change.actor == response.wsgi_request.user
     else:
         assert entry.state == before
         assert not StateChange.objects.exists()
@@ -189,7 +190,7 @@ def test_bulk_publish_is_all_or_nothing_and_names_each_refusal(client):
 def test_a_bulk_action_that_fails_half_way_changes_nothing(
     client, monkeypatch, action, before
 ):
-    from initiatives import admin as curation
+    from initiatives.admin import editorial, library
 
     entries = [make_initiative(state=before) for _ in range(3)]
     calls = []
@@ -204,10 +205,10 @@ def test_a_bulk_action_that_fails_half_way_changes_nothing(
         return change
 
     monkeypatch.setattr(
-        curation, "transition", failing_second_time(curation.transition)
+        editorial, "transition", failing_second_time(editorial.transition)
     )
     monkeypatch.setattr(
-        curation, "mark_reviewed", failing_second_time(curation.mark_reviewed)
+        library, "mark_reviewed", failing_second_time(library.mark_reviewed)
     )
 
     response = _bulk(_as(client, "publisher"), Initiative, action, entries)
@@ -236,29 +237,6 @@ def test_a_bulk_action_that_succeeds_changes_every_entry(client):
     assert StateChange.objects.count() == 3
 
 
-def _form(area, **overrides) -> dict:
-    data = {
-        "title": "Street triage",
-        "slug": "street-triage",
-        "summary": "Nurses with officers.",
-        "description": "",
-        "police_areas": [area.pk],
-        "status": "",
-        "start_date_precision": "year",
-        "end_date_precision": "year",
-        "evidence_stage": "",
-        "evidence_outcome": "",
-    }
-    for prefix in [
-        "organisation_roles",
-        "funding",
-        "toolkit_links",
-        "briefing_mentions",
-    ]:
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
-    return data | overrides
-
-
 @pytest.mark.parametrize("role", ["editor", "publisher"])
 def test_no_form_can_set_the_state(client, role):
     area = make_police_area()
@@ -266,7 +244,9 @@ def test_no_form_can_set_the_state(client, role):
 
     client.post(
         _url(Initiative, "add"),
-        _form(area, state=P, published_at="2020-01-01 00:00", origin="demo"),
+        new_initiative_data(
+            client, area, state=P, published_at="2020-01-01 00:00", origin="demo"
+        ),
     )
 
     created = Initiative.objects.get(slug="street-triage")
@@ -282,7 +262,7 @@ def test_editor_cannot_change_a_published_entry(client):
     page = client.get(_url(Initiative, "change", published.pk))
     response = client.post(
         _url(Initiative, "change", published.pk),
-        _form(published.police_areas.get(), title="Edited by an editor"),
+        admin_form_data(page, title="Edited by an editor"),
     )
 
     assert page.status_code == 200
@@ -296,10 +276,11 @@ def test_editor_edits_a_draft_but_cannot_set_last_reviewed(client):
     draft = make_initiative(state=D, slug="street-triage")
     _as(client, "editor")
 
+    page = client.get(_url(Initiative, "change", draft.pk))
     response = client.post(
         _url(Initiative, "change", draft.pk),
-        _form(
-            draft.police_areas.get(),
+        admin_form_data(
+            page,
             title="Renamed",
             last_reviewed_at_0="2024-01-01",
             last_reviewed_at_1="10:00",

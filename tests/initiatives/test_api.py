@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.exports import EXPORT_HEADER
@@ -18,8 +17,8 @@ from initiatives.models import (
     InitiativeOrganisation,
     ToolkitLink,
 )
-from initiatives.selectors import content_version
-from initiatives.services import publish_initiative, withdraw_initiative
+from initiatives.services.publishing import publish_initiative, withdraw_initiative
+from practice_library.content_version import current_version
 from tests.factories import (
     make_briefing,
     make_initiative,
@@ -28,16 +27,11 @@ from tests.factories import (
     make_target_group,
     make_theme,
 )
-from tests.initiatives.api_helpers import absolute, api_url, build_library, utc
+from tests.initiatives.api_helpers import absolute, api_url, utc
 
 pytestmark = pytest.mark.django_db
 
 LIST = api_url("initiative-list")
-
-
-@pytest.fixture
-def library():
-    return build_library()
 
 
 def _slugs(response) -> list[str]:
@@ -267,6 +261,8 @@ def test_list_rows_are_summaries_with_links(client):
     }
 
 
+# Valid searches; tests/initiatives/test_parity.py sends each to the search
+# page and to the API, which must list the same slugs.
 PARITY_QUERIES = [
     "",
     "police_area=kent",
@@ -294,18 +290,6 @@ PARITY_QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("query", PARITY_QUERIES)
-def test_api_lists_what_the_search_page_lists(client, library, query):
-    page = client.get(f"{reverse('initiatives:list')}?{query}")
-    api = client.get(f"{LIST}?{query}")
-
-    assert page.status_code == 200
-    search = page.context["search"]
-    page_slugs = [initiative.slug for initiative in search.page.object_list]
-    assert _slugs(api) == page_slugs
-    assert api.json()["count"] == search.count
-
-
 def test_parity_queries_cover_every_filter():
     from initiatives.filters import InitiativeFilterSet
 
@@ -313,7 +297,7 @@ def test_parity_queries_cover_every_filter():
     assert set(InitiativeFilterSet.base_filters) <= used
 
 
-def test_filters_narrow_and_repeated_values_widen(client, library):
+def test_filters_narrow_and_repeated_values_widen(client, small_library):
     assert _slugs(client.get(f"{LIST}?police_area=kent")) == ["hub", "triage"]
     assert _slugs(client.get(f"{LIST}?police_area=kent&police_area=gwent")) == [
         "hub",
@@ -323,7 +307,7 @@ def test_filters_narrow_and_repeated_values_widen(client, library):
     assert _slugs(client.get(f"{LIST}?police_area=kent&theme=demand")) == ["triage"]
 
 
-def test_paging_with_page_size(client, library):
+def test_paging_with_page_size(client, small_library):
     first = client.get(f"{LIST}?page_size=3").json()
     second = client.get(first["next"]).json()
 
@@ -334,14 +318,14 @@ def test_paging_with_page_size(client, library):
     assert second["previous"] == absolute(f"{LIST}?page_size=3")
 
 
-def test_paging_links_are_in_headers_too(client, library):
+def test_paging_links_are_in_headers_too(client, small_library):
     response = client.get(f"{LIST}?page_size=3")
 
     assert response["X-Total-Count"] == "4"
     assert response["Link"] == (f'<{absolute(LIST)}?page=2&page_size=3>; rel="next"')
 
 
-def test_facets_give_the_numbers_of_the_search_page(client, library):
+def test_facets_give_the_numbers_of_the_search_page(client, small_library):
     body = client.get(f"{LIST}?police_area=kent&facets=police_area,theme,status").json()
 
     def counts(name):
@@ -360,12 +344,12 @@ def test_facets_give_the_numbers_of_the_search_page(client, library):
     assert kent == {"value": "kent", "label": "Kent", "count": 2, "selected": True}
 
 
-def test_facets_are_absent_unless_asked_for(client, library):
+def test_facets_are_absent_unless_asked_for(client, small_library):
     assert "facets" not in client.get(LIST).json()
 
 
 @pytest.mark.postgresql
-def test_search_results_are_ranked_with_highlighted_snippets(client, library):
+def test_search_results_are_ranked_with_highlighted_snippets(client, small_library):
     body = client.get(f"{LIST}?q=mental+health").json()
 
     assert [row["slug"] for row in body["results"]] == ["hub"]
@@ -379,8 +363,8 @@ def test_search_results_are_ranked_with_highlighted_snippets(client, library):
 
 
 @pytest.mark.postgresql
-def test_search_reports_the_spelling_correction_it_used(client, library):
-    from initiatives.search import rebuild_search_words
+def test_search_reports_the_spelling_correction_it_used(client, small_library):
+    from initiatives.services.search_words import rebuild_search_words
 
     rebuild_search_words()
 
@@ -390,28 +374,31 @@ def test_search_reports_the_spelling_correction_it_used(client, library):
     assert [row["slug"] for row in body["results"]] == ["violence"]
 
 
-def test_search_correction_is_only_reported_when_searching(client, library):
+def test_search_correction_is_only_reported_when_searching(client, small_library):
     assert "search_correction" not in client.get(LIST).json()
 
 
 class TestSync:
-    def test_updated_since_lists_changes_and_tombstones(self, client, library):
+    def test_updated_since_lists_changes_and_tombstones(self, client, small_library):
         before = timezone.now()
-        library["hub"].title = "Mental health hub (renamed)"
-        library["hub"].save()
-        withdraw_initiative(library["centre"])
+        small_library["hub"].title = "Mental health hub (renamed)"
+        small_library["hub"].save()
+        withdraw_initiative(small_library["centre"])
         new = make_initiative(slug="new", title="New work", state="draft")
         publish_initiative(new)
 
         body = client.get(LIST, {"updated_since": before.isoformat()}).json()
 
         assert [row["slug"] for row in body["results"]] == ["hub", "new"]
-        library["centre"].refresh_from_db()
+        small_library["centre"].refresh_from_db()
         assert body["withdrawn"] == [
-            {"slug": "centre", "withdrawn_at": utc(library["centre"].withdrawn_at)}
+            {
+                "slug": "centre",
+                "withdrawn_at": utc(small_library["centre"].withdrawn_at),
+            }
         ]
 
-    def test_tombstones_only_name_entries_that_were_public(self, client, library):
+    def test_tombstones_only_name_entries_that_were_public(self, client, small_library):
         before = timezone.now()
         # Withdrawn without ever being published: the workflow no longer
         # allows it, but rows from before it (or an import) could be so.
@@ -426,9 +413,9 @@ class TestSync:
 
         assert body["withdrawn"] == []
 
-    def test_tombstones_are_on_the_first_page_only(self, client, library):
+    def test_tombstones_are_on_the_first_page_only(self, client, small_library):
         before = timezone.now()
-        for initiative in library.values():
+        for initiative in small_library.values():
             initiative.save()
         withdraw_initiative(make_initiative(slug="gone"))
         query = {"updated_since": before.isoformat(), "page_size": 2}
@@ -439,20 +426,20 @@ class TestSync:
         assert [entry["slug"] for entry in first["withdrawn"]] == ["gone"]
         assert "withdrawn" not in second
 
-    def test_no_tombstones_without_updated_since(self, client, library):
-        withdraw_initiative(library["centre"])
+    def test_no_tombstones_without_updated_since(self, client, small_library):
+        withdraw_initiative(small_library["centre"])
 
         assert "withdrawn" not in client.get(LIST).json()
 
-    def test_a_withdrawn_entry_is_gone_not_missing(self, client, library):
-        withdraw_initiative(library["centre"])
+    def test_a_withdrawn_entry_is_gone_not_missing(self, client, small_library):
+        withdraw_initiative(small_library["centre"])
 
         response = client.get(api_url("initiative-detail", slug="centre"))
 
         assert response.status_code == 410
         assert response.json()["code"] == "gone"
 
-    def test_a_date_alone_counts_from_midnight(self, client, library):
+    def test_a_date_alone_counts_from_midnight(self, client, small_library):
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
         body = client.get(LIST, {"updated_since": tomorrow.isoformat()}).json()
@@ -480,7 +467,7 @@ HIDDEN_PROBES = [
 ]
 
 
-def test_drafts_and_entries_in_review_never_appear(client, library):
+def test_drafts_and_entries_in_review_never_appear(client, small_library):
     for query in HIDDEN_PROBES:
         response = client.get(f"{LIST}?{query}")
 
@@ -490,7 +477,7 @@ def test_drafts_and_entries_in_review_never_appear(client, library):
             assert hidden not in text, (query, hidden)
 
 
-def test_hidden_entries_are_not_counted_in_facets(client, library):
+def test_hidden_entries_are_not_counted_in_facets(client, small_library):
     facets = client.get(f"{LIST}?facets=police_area,target_group,status").json()[
         "facets"
     ]
@@ -505,7 +492,7 @@ def test_hidden_entries_are_not_counted_in_facets(client, library):
 
 
 @pytest.mark.parametrize("slug", ["secret-draft", "secret-in-review"])
-def test_hidden_entries_have_no_detail(client, library, slug):
+def test_hidden_entries_have_no_detail(client, small_library, slug):
     for query in ("", "?format=csv"):
         response = client.get(api_url("initiative-detail", slug=slug) + query)
 
@@ -518,7 +505,7 @@ def test_hidden_entries_have_no_detail(client, library, slug):
         }
 
 
-def test_a_draft_briefing_is_not_a_valid_filter(client, library):
+def test_a_draft_briefing_is_not_a_valid_filter(client, small_library):
     response = client.get(f"{LIST}?briefing=secret-briefing")
 
     assert response.status_code == 400
@@ -526,7 +513,7 @@ def test_a_draft_briefing_is_not_a_valid_filter(client, library):
 
 
 class TestCsv:
-    def test_csv_parses_and_matches_the_json(self, client, library):
+    def test_csv_parses_and_matches_the_json(self, client, small_library):
         query = "police_area=kent&police_area=essex&ordering=-start_date"
         json_rows = client.get(f"{LIST}?{query}").json()["results"]
 
@@ -552,14 +539,14 @@ class TestCsv:
             assert _same_moment(row["updated_at"], entry["updated_at"])
             assert _same_moment(row["published_at"], entry["published_at"])
 
-    def test_accept_header_gives_the_same_csv(self, client, library):
+    def test_accept_header_gives_the_same_csv(self, client, small_library):
         by_parameter = client.get(f"{LIST}?format=csv&status=active")
         by_header = client.get(f"{LIST}?status=active", HTTP_ACCEPT="text/csv")
 
         assert by_header["Content-Type"] == "text/csv; charset=utf-8"
         assert by_header.content == by_parameter.content
 
-    def test_csv_pages_like_json(self, client, library):
+    def test_csv_pages_like_json(self, client, small_library):
         response = client.get(f"{LIST}?format=csv&page_size=3&page=2")
 
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -579,7 +566,7 @@ class TestCsv:
 
         assert response.content.decode().splitlines() == [",".join(EXPORT_HEADER)]
 
-    def test_detail_as_one_csv_row(self, client, library):
+    def test_detail_as_one_csv_row(self, client, small_library):
         response = client.get(api_url("initiative-detail", slug="hub") + "?format=csv")
 
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -617,7 +604,6 @@ BAD_INPUTS = [
     ("evidence_min=anecdote", "evidence_min"),
     ("ordering=random", "ordering"),
     ("updated_since=yesterday", "updated_since"),
-    ("updated_since=2025-01-31T09:00:00", "updated_since"),  # no offset
     ("updated_since=2025-02-30", "updated_since"),
     ("updated_since=0001-01-01T00:00:00%2B05:00", "updated_since"),  # before year 1
     ("page=0", "page"),
@@ -684,22 +670,22 @@ def test_a_repeated_parameter_is_one_message(client, query, parameter, given):
     }
 
 
-def test_the_same_value_twice_is_taken_once(client, library):
+def test_the_same_value_twice_is_taken_once(client, small_library):
     twice = client.get(f"{LIST}?page_size=2&page_size=2&format=json&format=json")
 
     assert twice.status_code == 200
     assert _slugs(twice) == _slugs(client.get(f"{LIST}?page_size=2"))
 
 
-def test_a_page_past_the_last_says_which_is_last(client, library):
+def test_a_page_past_the_last_says_which_is_last(client, small_library):
     response = client.get(f"{LIST}?page=3&page_size=2")
 
     assert response.json()["errors"] == {
-        "page": ["There is no such page: the last is 2."]
+        "page": ["There is no page 3: the 4 results fit on 2 pages."]
     }
 
 
-def test_unknown_parameters_are_ignored(client, library):
+def test_unknown_parameters_are_ignored(client, small_library):
     assert _slugs(client.get(f"{LIST}?colour=blue&_=1700000000")) == _slugs(
         client.get(LIST)
     )
@@ -708,7 +694,7 @@ def test_unknown_parameters_are_ignored(client, library):
 def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_queries):
     for _ in range(3):
         make_initiative(themes=[make_theme(), make_theme()])
-    content_version()  # read once; later reads come from the cache
+    current_version()  # read once; later reads come from the cache
 
     # 1: count for pagination, 2: the page, 3: their police areas, 4: themes.
     with django_assert_num_queries(4):
@@ -719,15 +705,15 @@ def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_quer
             police_areas=[make_police_area(), make_police_area()],
             themes=[make_theme()],
         )
-    content_version()
+    current_version()
     with django_assert_num_queries(4):
         assert len(client.get(f"{LIST}?page_size=100").json()["results"]) == 23
 
 
 def test_filtered_list_with_facets_and_sync_has_a_fixed_query_count(
-    client, library, django_assert_num_queries
+    client, small_library, django_assert_num_queries
 ):
-    content_version()
+    current_version()
     query = (
         "theme=youth&police_area=kent&police_area=essex&status=active"
         "&updated_since=2000-01-01&facets=theme,police_area,status&page_size=100"
@@ -756,7 +742,7 @@ def test_detail_query_count_does_not_grow_with_links(client, django_assert_num_q
     ToolkitLink.objects.create(
         initiative=hub, toolkit="yef-toolkit", approach="A", url="https://example.org"
     )
-    content_version()
+    current_version()
 
     # 1: the initiative with its parent, then one query each for its police
     # areas, themes, target groups, organisations, briefing mentions,

@@ -5,10 +5,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from initiatives import api
-from initiatives.api import ConditionalContentMixin
-from initiatives.selectors import CONTENT_VERSION_CACHE_KEY
-from initiatives.services import publish_initiative, withdraw_initiative
+from initiatives.services.publishing import publish_initiative, withdraw_initiative
+from practice_library import viewsets
+from practice_library.content_version import CACHE_KEY as CONTENT_VERSION_CACHE_KEY
+from practice_library.viewsets import ConditionalContentMixin
 from tests.factories import make_initiative, make_theme
 from tests.initiatives.api_helpers import api_url
 
@@ -108,7 +108,7 @@ class TestConditionalGet:
         assert response["ETag"] == client.get(LIST)["ETag"]
 
 
-EARLY = "initiatives.api.NotModifiedMiddleware"
+EARLY = "practice_library.viewsets.NotModifiedMiddleware"
 
 
 @pytest.fixture
@@ -234,9 +234,7 @@ class TestEarlyNotModified:
 
     def test_other_addresses_are_not_its_business(self, client, monkeypatch):
         versions_read = []
-        monkeypatch.setattr(
-            api, "cached_content_version", lambda: versions_read.append(1)
-        )
+        monkeypatch.setattr(viewsets, "cached_version", lambda: versions_read.append(1))
 
         stale = {"HTTP_IF_NONE_MATCH": '"stale"'}
         assert client.get("/api/v1/nothing/", **stale).status_code == 404

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from initiatives.models import GovernancePeriod, KeyFinding
-from initiatives.selectors import content_version
-from initiatives.services import withdraw_briefing
+from initiatives.services.publishing import withdraw_briefing
+from practice_library.content_version import current_version
 from tests.factories import (
     make_briefing,
     make_initiative,
@@ -93,7 +93,7 @@ class TestPoliceAreas:
             GovernancePeriod.objects.create(
                 police_area=area, kind="pcc", body_name="PCC"
             )
-        content_version()
+        current_version()
 
         # 1: count, 2: the page, 3: their governance periods.
         with django_assert_num_queries(3):
@@ -194,7 +194,7 @@ class TestOrganisations:
                     "lead": make_organisation(police_area=make_police_area())
                 }
             )
-        content_version()
+        current_version()
 
         # 1: count, 2: the page joined to the organisations' police areas.
         with django_assert_num_queries(2):
@@ -207,7 +207,7 @@ class TestTargetGroups:
         make_target_group(
             slug="young-adults", name="Young adults", min_age=18, max_age=25, order=1
         )
-        content_version()
+        current_version()
 
         # 1: count, 2: the page.
         with django_assert_num_queries(2):
@@ -357,7 +357,7 @@ class TestBriefings:
             )
             briefing.publishers.add(make_organisation())
             KeyFinding.objects.create(briefing=briefing, text="A finding")
-        content_version()
+        current_version()
 
         # 1: count, 2: the page, then one query each for publishers, themes,
         # key findings and the published initiatives featured.

@@ -15,14 +15,12 @@ from schemathesis.generation.stateful import run_state_machine_as_test
 
 from initiatives.filters import InitiativeFilterSet
 from practice_library.wsgi import application
-from tests.initiatives.api_helpers import build_library
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def openapi(client):
-    build_library()
+def openapi(client, small_library):
     response = client.get(reverse("api:schema"))
     assert response.status_code == 200
     return yaml.safe_load(response.content)
@@ -214,9 +212,8 @@ def one_connection():
 
 
 @pytest.fixture
-def api_schema(db, no_rate_limits, one_connection):
+def api_schema(db, no_rate_limits, one_connection, small_library):
     # Generated requests must not run into the rate limit.
-    build_library()
     return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 

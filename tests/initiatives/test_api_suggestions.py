@@ -5,9 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from initiatives import authentication
 from initiatives.models import EditorialState, Initiative, PartnerApiKey, Suggestion
-from initiatives.services import issue_api_key, revoke_api_key
+from initiatives.services.api_keys import issue_api_key, revoke_api_key
+from practice_library import throttles
 from tests.factories import make_police_area, make_theme
 from tests.initiatives.api_helpers import utc
 
@@ -68,6 +68,7 @@ class TestSuggesting:
         assert suggestion.source == Suggestion.Source.PARTNER_API
         assert suggestion.api_key == key
         draft = suggestion.initiative
+        assert draft is not None
         assert draft.state == EditorialState.DRAFT
         assert draft.origin == Initiative.Origin.SUGGESTION
         assert [a.slug for a in draft.police_areas.all()] == ["essex"]
@@ -156,7 +157,7 @@ class TestSuggesting:
         self, client, partner, throttle_rates, monkeypatch
     ):
         throttle_rates(**{"partner-suggestions": "2/hour"})
-        monkeypatch.setattr(authentication.time, "time", lambda: 1_800_000_000.0)
+        monkeypatch.setattr(throttles.time, "time", lambda: 1_800_000_000.0)
 
         statuses = [
             _post(client, _suggestion(title=f"Idea {n}"), partner[1]).status_code

@@ -30,6 +30,13 @@ def _conninfo(name: str) -> str:
     )
 
 
+def _one(cursor: psycopg.Cursor) -> str:
+    """The one value of the one row a query gives."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
 def _digests(name: str) -> dict[str, str]:
     """A fingerprint of every table's rows and every sequence's position."""
     with psycopg.connect(_conninfo(name)) as db:
@@ -41,15 +48,17 @@ def _digests(name: str) -> dict[str, str]:
         ]
         digests = {}
         for table in tables:
-            (digests[table],) = db.execute(
-                f"SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"{table}\" t"
-            ).fetchone()
+            digests[table] = _one(
+                db.execute(
+                    f"SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"{table}\" t"
+                )
+            )
         for (sequence,) in db.execute(
             "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
         ).fetchall():
-            (digests[sequence],) = db.execute(
-                f'SELECT last_value::text FROM "{sequence}"'
-            ).fetchone()
+            digests[sequence] = _one(
+                db.execute(f'SELECT last_value::text FROM "{sequence}"')
+            )
     return digests
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from initiatives.services import withdraw_initiative
+from initiatives.services.publishing import withdraw_initiative
 from tests.factories import make_curator, make_initiative
 
 pytestmark = pytest.mark.django_db

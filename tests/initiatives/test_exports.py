@@ -28,7 +28,9 @@ def test_row_flattens_lists_and_keeps_date_precision():
         start_date_precision="month",
     )
 
-    row = export_row(with_export_relations(Initiative.objects).get(pk=initiative.pk))
+    row = export_row(
+        with_export_relations(Initiative.objects.all()).get(pk=initiative.pk)
+    )
 
     assert list(row) == EXPORT_HEADER
     assert row["police_areas"] == "essex; kent"

@@ -1,7 +1,5 @@
 """Every change is kept with who and when, shown as a diff, and restorable."""
 
-import datetime
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -16,7 +14,8 @@ from initiatives.models import (
     StateChange,
     TargetGroup,
 )
-from initiatives.services import publish_initiative, transition
+from initiatives.services.publishing import publish_initiative, transition
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     make_briefing,
     make_editor,
@@ -35,23 +34,6 @@ pytestmark = pytest.mark.django_db
 def _url(model, view: str, *args) -> str:
     meta = model._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
-
-
-def _post_data(form) -> dict:
-    """What a browser would send back for an admin form, as displayed."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(value, datetime.datetime):
-            data[f"{name}_0"] = value.date().isoformat()
-            data[f"{name}_1"] = value.time().isoformat()
-        elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        else:
-            data[name] = value
-    return data
 
 
 @pytest.mark.parametrize(
@@ -95,15 +77,11 @@ def test_admin_edit_is_recorded_with_who_and_shown_as_a_diff(client):
     )
     client.force_login(publisher)
     change_url = _url(Initiative, "change", initiative.pk)
-    data = _post_data(client.get(change_url).context["adminform"].form)
-    data |= {"title": "Street triage pilot", "themes": [str(new_theme.pk)]}
-    for prefix in [
-        "organisation_roles",
-        "funding",
-        "toolkit_links",
-        "briefing_mentions",
-    ]:
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    data = admin_form_data(
+        client.get(change_url),
+        title="Street triage pilot",
+        themes=[str(new_theme.pk)],
+    )
 
     assert client.post(change_url, data).status_code == 302
 
@@ -123,8 +101,7 @@ def _restore(client, initiative, version):
     form_url = _url(Initiative, "simple_history", initiative.pk, version.history_id)
     page = client.get(form_url)
     assert page.status_code == 200
-    data = _post_data(page.context["adminform"].form)
-    return client.post(form_url, data)
+    return client.post(form_url, admin_form_data(page))
 
 
 def test_publisher_restores_an_earlier_version_with_its_themes(client):
@@ -212,6 +189,7 @@ def test_demo_data_writes_no_history_and_is_removed_cleanly():
 
     # A curator publishes a demo entry: the removal still succeeds.
     demo = Initiative.objects.demo().exclude(state=EditorialState.PUBLISHED).first()
+    assert demo is not None
     publish_initiative(demo, actor=make_publisher())
     call_command("remove_demo_data")
 

@@ -21,7 +21,7 @@ from initiatives.models import (
     StateChange,
     TargetGroup,
 )
-from initiatives.services import publish_initiative
+from initiatives.services.publishing import publish_initiative
 from tests.factories import (
     make_briefing,
     make_editor,

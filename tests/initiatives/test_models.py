@@ -132,8 +132,10 @@ def test_governance_in_force_follows_the_dates():
     )
     area = type(area).objects.with_governance().get(pk=area.pk)
 
-    assert area.governance_on(datetime.date(2015, 1, 1)).body_name == "Commissioner"
-    assert area.governance_on(datetime.date(2025, 1, 1)).body_name == "Mayor"
+    in_2015 = area.governance_on(datetime.date(2015, 1, 1))
+    in_2025 = area.governance_on(datetime.date(2025, 1, 1))
+    assert in_2015 is not None and in_2015.body_name == "Commissioner"
+    assert in_2025 is not None and in_2025.body_name == "Mayor"
     assert area.governance_on(datetime.date(2010, 1, 1)) is None
 
 

@@ -24,7 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from initiatives.models import Briefing, EditorialState, Initiative
-from initiatives.services import transition
+from initiatives.services.publishing import transition
 from initiatives.sitemaps import SITEMAPS
 from tests.factories import (
     make_briefing,

@@ -16,8 +16,9 @@ from initiatives.pictures import (
     cartogram,
     contrast_ratio,
 )
-from initiatives.selectors import police_areas_with_counts, themes_with_counts
+from initiatives.selectors import police_areas_with_counts
 from tests.factories import make_initiative, make_police_area, make_theme
+from themes.selectors import themes_with_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from initiatives.services import publish_initiative, withdraw_initiative
+from initiatives.services.publishing import publish_initiative, withdraw_initiative
 from tests.factories import make_curator, make_initiative, make_police_area, make_theme
 
 pytestmark = pytest.mark.django_db
@@ -88,13 +88,23 @@ def test_a_page_is_answered_whole_from_the_cache(
 def test_the_same_search_written_differently_shares_the_results(
     client, library, django_assert_num_queries
 ):
-    _api(client, "police_area=kent&theme=youth&facets=theme")
+    first = _api(client, "police_area=kent&theme=youth&facets=theme&page_size=2")
 
     # Another address, so another answer; but the count, the search decision
     # and the facet counts come from the result cache. 1-2 the slugs checked,
     # 3 the page's rows by their cached ids, 4-5 their areas and themes.
     with django_assert_num_queries(5):
-        _api(client, "theme=youth&facets=theme&police_area=kent")
+        second = _api(client, "theme=youth&facets=theme&page_size=2&police_area=kent")
+
+    # The same answer, links included (they put the parameters in order).
+    assert second == first
+    assert first["count"] == 3 and len(first["results"]) == 2
+    assert first["facets"]["theme"][0] | {"label": ""} == {
+        "value": "youth",
+        "label": "",
+        "count": 3,
+        "selected": True,
+    }
 
 
 def test_results_counts_and_facets_follow_a_publication(client, library):

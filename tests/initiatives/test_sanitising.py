@@ -17,7 +17,8 @@ from initiatives.models import (
     KeyFinding,
     Organisation,
 )
-from initiatives.services import submit_suggestion
+from initiatives.services.suggestions import submit_suggestion
+from tests.admin_forms import new_initiative_data
 from tests.factories import (
     make_briefing,
     make_initiative,
@@ -137,26 +138,6 @@ def test_safe_markdown_still_renders(client):
 # -- web addresses: http and https only, through the admin's forms -------------
 
 
-def _initiative_form(area, website: str) -> dict:
-    data = {
-        "title": "Street triage",
-        "slug": "street-triage",
-        "summary": "Nurses with officers.",
-        "police_areas": [area.pk],
-        "start_date_precision": "year",
-        "end_date_precision": "year",
-        "website": website,
-    }
-    for prefix in [
-        "organisation_roles",
-        "funding",
-        "toolkit_links",
-        "briefing_mentions",
-    ]:
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
-    return data
-
-
 BAD_ADDRESSES = [
     "javascript:alert(1)",
     "JAVASCRIPT:alert(1)",
@@ -176,7 +157,7 @@ def test_admin_refuses_addresses_that_are_not_http_or_https(client, address):
 
     initiative = client.post(
         reverse("admin:initiatives_initiative_add"),
-        _initiative_form(make_police_area(), address),
+        new_initiative_data(client, make_police_area(), website=address),
     )
     organisation = client.post(
         reverse("admin:initiatives_organisation_add"),
@@ -203,7 +184,7 @@ def test_admin_accepts_http_and_https_addresses(client, typed, stored):
 
     response = client.post(
         reverse("admin:initiatives_initiative_add"),
-        _initiative_form(make_police_area(), typed),
+        new_initiative_data(client, make_police_area(), website=typed),
     )
 
     assert response.status_code == 302

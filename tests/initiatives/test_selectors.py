@@ -18,7 +18,6 @@ from initiatives.selectors import (
     published_initiative_count,
     recently_published_initiatives,
     recently_updated_initiatives,
-    themes_with_counts,
 )
 from tests.factories import (
     make_briefing,
@@ -43,23 +42,6 @@ def library():
     for state in ("draft", "in-review", "withdrawn"):
         make_initiative(police_areas=[kent, essex], themes=[youth, demand], state=state)
     return {"kent": kent, "essex": essex, "youth": youth, "demand": demand}
-
-
-def test_theme_counts_count_published_initiatives_only(library):
-    themes: list[Any] = list(themes_with_counts())
-
-    counts = {theme.slug: theme.initiative_count for theme in themes}
-
-    assert counts == {"youth": 2, "demand": 1}
-
-
-def test_theme_counts_narrow_to_one_area(library):
-    themes: list[Any] = list(themes_with_counts(police_area=library["essex"]))
-
-    assert {theme.slug: theme.initiative_count for theme in themes} == {
-        "youth": 1,
-        "demand": 1,
-    }
 
 
 def test_area_counts_count_published_initiatives_only(library):

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.templatetags.static import static
 from django.urls import reverse
 
-from initiatives.admin import SuggestionResource
+from initiatives.admin.curation import SuggestionResource
 from initiatives.exports import export_row
 from initiatives.forms import fill_time_token
 from initiatives.imports import InitiativeResource
 from initiatives.models import EditorialState, Initiative, Suggestion
-from initiatives.services import publish_initiative, submit_suggestion
+from initiatives.services.publishing import publish_initiative
+from initiatives.services.suggestions import submit_suggestion
 from tests.factories import (
     make_editor,
     make_police_area,
@@ -77,6 +78,7 @@ def test_a_suggestion_becomes_a_draft_and_the_submitter_is_thanked(client, area)
     assert suggestion.submitter_email == EMAIL
     assert suggestion.consent_given_at is not None
     draft = suggestion.initiative
+    assert draft is not None
     assert (draft.state, draft.origin) == (
         EditorialState.DRAFT,
         Initiative.Origin.SUGGESTION,
@@ -171,6 +173,7 @@ def test_robots_count_against_the_rate_limit(client, area, settings):
 def test_the_submitters_contact_never_reaches_the_public(client, area):
     client.post(reverse(SUGGEST), _data(area))
     draft = Suggestion.objects.get().initiative
+    assert draft is not None
     with pytest.raises(PermissionDenied):
         publish_initiative(draft, actor=make_editor())
     publish_initiative(draft, actor=make_publisher())
@@ -247,6 +250,7 @@ def test_same_title_gets_its_own_address(area):
         submitter_email=EMAIL,
         consent=True,
     )
+    assert first.initiative is not None and second.initiative is not None
     assert (first.initiative.slug, second.initiative.slug) == ("idea", "idea-2")
 
 

@@ -55,7 +55,7 @@ def _first_page(path: str) -> bool:
 
 
 def _queries(client, plan: dict[str, list[str]]) -> dict[str, list[int]]:
-    counts = {}
+    counts: dict[str, list[int]] = {}
     for name, paths in plan.items():
         counts[name] = []
         for path in paths:

@@ -115,7 +115,7 @@ def test_errors_reach_stderr_with_a_traceback_and_no_secret_reaches_any_log(
 ):
     from initiatives import views
     from initiatives.models import PartnerApiKey
-    from initiatives.services import issue_api_key
+    from initiatives.services.api_keys import issue_api_key
     from tests.factories import make_publisher
 
     settings.AXES_ENABLED = True

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from initiatives.models import ContentVersion, Initiative, PartnerApiKey
-from initiatives.selectors import content_version
+from practice_library.content_version import current_version
 from practice_library.replica import (
     PublicReadsToReplicaMiddleware,
     ReplicaRouter,
@@ -23,7 +23,7 @@ def with_replica(settings):
 
 
 def _seen_during(request) -> dict:
-    seen = {}
+    seen: dict[str, object] = {}
 
     def view(request):
         seen["replica"] = reading_replica()
@@ -72,13 +72,13 @@ def test_the_replica_is_never_migrated():
 def test_while_reading_the_replica_the_version_comes_from_it_not_the_cache():
     # No router is installed in tests, so the test database stands in for
     # the replica.
-    content_version()  # the shared cache now holds the primary's version
+    current_version()  # the shared cache now holds the primary's version
     ContentVersion.objects.filter(pk=1).update(number=99)
 
     def view(request):
-        return HttpResponse(str(content_version()[0]))
+        return HttpResponse(str(current_version()[0]))
 
     response = PublicReadsToReplicaMiddleware(view)(RequestFactory().get("/"))
 
     assert response.content == b"99"
-    assert content_version()[0] != 99  # outside a replica read: the cache
+    assert current_version()[0] != 99  # outside a replica read: the cache

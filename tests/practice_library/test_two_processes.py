@@ -10,7 +10,6 @@ both, and that they count one partner's requests together.
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,16 +23,15 @@ from django.conf import settings
 from django.db import connection
 
 from initiatives.models import PartnerApiKey
-from initiatives.services import issue_api_key, withdraw_initiative
+from initiatives.services.api_keys import issue_api_key
+from initiatives.services.publishing import withdraw_initiative
 from practice_library.settings import redis_cache
 from tests.factories import make_curator, make_initiative
 
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        shutil.which("redis-server") is None, reason="needs redis-server"
-    ),
+    pytest.mark.redis,
 ]
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")

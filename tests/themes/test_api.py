@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from initiatives.selectors import content_version
+from practice_library.content_version import current_version
 from tests.factories import make_theme
 from tests.initiatives.api_helpers import absolute, api_url, utc
 
@@ -40,7 +40,7 @@ def test_themes_are_listed_in_their_curated_order(client, django_assert_num_quer
     make_theme(slug="second", order=20)
     make_theme(slug="first", order=10)
     make_theme(slug="third", order=30)
-    content_version()
+    current_version()
 
     # 1: count, 2: the page.
     with django_assert_num_queries(2):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from initiatives.services import load_seed_content
+from initiatives.services.seed import load_seed_content
 
 
 class Command(BaseCommand):

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
 T = TypeVar("T")
 _MISSING = object()
@@ -72,18 +74,20 @@ class CachedResultPaginator(Paginator):
     are the same) with ``pk IN (...)``: one query, like a miss.
     """
 
-    def __init__(self, object_list, per_page, *, result_key: str | None, **kwargs):
+    object_list: QuerySet
+
+    def __init__(
+        self, object_list: QuerySet, per_page: int, *, result_key: str | None, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.result_key = result_key
 
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        if "_count" not in self.__dict__:
-            key = f"{self.result_key}:count" if self.result_key else None
-            self.__dict__["_count"] = cached(key, lambda: Paginator.count.func(self))
-        return self.__dict__["_count"]
+    @cached_property
+    def count(self) -> int:
+        key = f"{self.result_key}:count" if self.result_key else None
+        return cached(key, self.object_list.count)
 
-    def page(self, number) -> Page:
+    def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
         if not self.result_key or not enabled():
             return super().page(number)
@@ -97,4 +101,4 @@ class CachedResultPaginator(Paginator):
         else:
             by_id = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
             rows = [by_id[pk] for pk in ids if pk in by_id]
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)

@@ -1,5 +1,6 @@
-"""Every version of curated content, viewable and restorable in the admin.
+"""Admin plumbing every app shares: spreadsheet exports, and versions.
 
+Every version of curated content is viewable and restorable in the admin.
 django-simple-history keeps a row per save (and per change to tracked
 many-to-many links) with who and when; its admin shows them with a readable
 diff. This admin adds what a library needs on top:
@@ -7,18 +8,30 @@ diff. This admin adds what a library needs on top:
 - restoring a version needs the right to change the entry *as it is now*
   (django-simple-history only checks the right to view history on POST), so an
   editor cannot restore over a published entry;
-- a restored version brings back its areas, themes and target groups too, not
-  only its own columns;
+- a restored version brings back its many-to-many links too (areas, themes,
+  target groups), not only its own columns;
 - the restored save says which version it restored, in the change reason.
 
-Editorial fields (state, publication dates, slug once published) are never
-restored: ``EditorialAdminMixin.save_model`` keeps them from the stored row.
+An app whose rows have fields a restore must not bring back (an editorial
+state, say) keeps them from the stored row in its own ``save_model``.
 """
+
+from typing import Any
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
+
+from practice_library.history import recorded_as
+
+
+class SpreadsheetExportMixin(ExportMixin):
+    """Export of the (filtered) change list as CSV or XLSX."""
+
+    export_formats = [CSV, XLSX]
 
 
 class RestorableHistoryAdmin(SimpleHistoryAdmin):
@@ -28,7 +41,15 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
             if current is None or not self.has_change_permission(request, current):
                 raise PermissionDenied
         request._restoring_version = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        reason = None
+        if request.method == "POST":
+            record = self.model.history.get(history_id=version_id)
+            reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
+        # The restored save and the links saved after it say which version.
+        with recorded_as(reason=reason):
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -36,15 +57,20 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
         if version_id is None:
             return form_class
         record = self.model.history.get(history_id=version_id)
+        # The links the version recorded: its many-to-many fields that
+        # django-simple-history tracks (the record has a manager for each).
         links = {
             field.name: [
                 getattr(row, f"{get_m2m_reverse_field_name(field)}_id")
                 for row in getattr(record, field.name).all()
             ]
-            for field in record._history_m2m_fields
+            for field in self.model._meta.many_to_many
+            if hasattr(record, field.name)
         }
+        # A form class made at run time, which mypy cannot subclass as such.
+        base: Any = form_class
 
-        class VersionForm(form_class):
+        class VersionForm(base):
             def __init__(self, *args, **form_kwargs):
                 super().__init__(*args, **form_kwargs)
                 for name, ids in links.items():
@@ -52,12 +78,3 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
                         self.initial[name] = ids
 
         return VersionForm
-
-    def save_model(self, request, obj, form, change):
-        version_id = getattr(request, "_restoring_version", None)
-        if version_id is not None:
-            record = self.model.history.get(history_id=version_id)
-            obj._change_reason = (
-                f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
-            )
-        super().save_model(request, obj, form, change)

@@ -1,4 +1,4 @@
-"""The library itself: police areas, organisations, initiatives and briefings.
+"""The library itself: initiatives, briefings and what links them.
 
 Two ideas are kept apart everywhere, in names and in fields:
 - the editorial ``state`` (draft, in review, published, withdrawn) says
@@ -10,11 +10,8 @@ Two ideas are kept apart everywhere, in names and in fields:
 """
 
 import datetime
-import hashlib
-import hmac
 from typing import Self
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -23,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from initiatives.models.directory import Organisation, TargetGroup
+from initiatives.models.places import PoliceArea
 from initiatives.partial_dates import DatePrecision, format_partial_date
 from initiatives.validators import WebAddressField
 from themes.models import Theme
@@ -33,265 +32,6 @@ class EditorialState(models.TextChoices):
     IN_REVIEW = "in-review", "In review"
     PUBLISHED = "published", "Published"
     WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class Nation(models.TextChoices):
-    ENGLAND = "england", "England"
-    WALES = "wales", "Wales"
-
-
-class Region(models.TextChoices):
-    """The ITL1 regions of England, with Wales as a region of its own."""
-
-    NORTH_EAST = "north-east", "North East"
-    NORTH_WEST = "north-west", "North West"
-    YORKSHIRE_AND_THE_HUMBER = "yorkshire-and-the-humber", "Yorkshire and The Humber"
-    EAST_MIDLANDS = "east-midlands", "East Midlands"
-    WEST_MIDLANDS = "west-midlands", "West Midlands"
-    EAST_OF_ENGLAND = "east-of-england", "East of England"
-    LONDON = "london", "London"
-    SOUTH_EAST = "south-east", "South East"
-    SOUTH_WEST = "south-west", "South West"
-    WALES = "wales", "Wales"
-
-
-class PoliceAreaQuerySet(models.QuerySet["PoliceArea"]):
-    def with_governance(self) -> Self:
-        """Load governance periods, newest first, for pages that show them."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "governance_periods",
-                queryset=GovernancePeriod.objects.order_by(
-                    F("started_on").desc(nulls_last=True), "-pk"
-                ),
-            )
-        )
-
-
-class PoliceArea(models.Model):
-    """One of the 43 territorial police force areas of England and Wales."""
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(
-        max_length=50,
-        unique=True,
-        help_text="The force identifier used by data.police.uk, e.g. 'south-wales'.",
-    )
-    gss_code = models.CharField(
-        "GSS code",
-        max_length=9,
-        unique=True,
-        validators=[
-            RegexValidator(
-                r"^(E23|W15)\d{6}$",
-                "Enter the ONS code of a police force area, e.g. E23000003.",
-            )
-        ],
-        help_text="The ONS/GSS police force area code (E23 England, W15 Wales).",
-    )
-    nation = models.CharField(max_length=10, choices=Nation.choices, db_index=True)
-    region = models.CharField(max_length=30, choices=Region.choices, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PoliceAreaQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(nation=Nation.WALES, region=Region.WALES)
-                | (Q(nation=Nation.ENGLAND) & ~Q(region=Region.WALES)),
-                name="police_area_region_in_nation",
-                violation_error_message="Welsh areas sit in the Wales region, "
-                "English areas in an English region.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("initiatives:police-area-detail", kwargs={"slug": self.slug})
-
-    def governance_on(self, day: datetime.date) -> "GovernancePeriod | None":
-        """The governance period in force on a day (uses prefetched periods)."""
-        for period in self.governance_periods.all():
-            if period.is_in_force_on(day):
-                return period
-        return None
-
-    @property
-    def current_governance(self) -> "GovernancePeriod | None":
-        return self.governance_on(timezone.localdate())
-
-
-class GovernanceKind(models.TextChoices):
-    PCC = "pcc", "Police and crime commissioner"
-    PFCC = "pfcc", "Police, fire and crime commissioner"
-    MAYOR = "mayor", "Mayor with police and crime functions"
-    POLICE_AUTHORITY = "police-authority", "Police authority"
-    COUNCIL_LEADER = "council-leader", "Council leader with police and crime functions"
-    POLICING_AND_CRIME_BOARD = "policing-and-crime-board", "Policing and crime board"
-
-
-class GovernancePeriod(models.Model):
-    """Who governed policing in an area, and from when to when.
-
-    Governance is data, not code: when PCC functions pass to mayors or council
-    leaders (announced for May 2028), curators add a period; nothing changes in
-    the code.
-    """
-
-    police_area = models.ForeignKey(
-        PoliceArea, on_delete=models.CASCADE, related_name="governance_periods"
-    )
-    kind = models.CharField(max_length=30, choices=GovernanceKind.choices)
-    body_name = models.CharField(
-        max_length=200,
-        help_text="E.g. 'Mayor of London (Mayor's Office for Policing and Crime)'.",
-    )
-    started_on = models.DateField(null=True, blank=True)
-    started_on_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
-    ended_on = models.DateField(null=True, blank=True)
-    ended_on_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
-    note = models.TextField(blank=True)
-    source_url = WebAddressField("source", blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["police_area", F("started_on").desc(nulls_last=True)]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True)
-                | Q(started_on__isnull=True)
-                | Q(ended_on__gte=F("started_on")),
-                name="governance_period_ends_after_start",
-                violation_error_message="A governance period cannot end before it starts.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.body_name} ({self.period_label})"
-
-    @property
-    def started(self) -> str:
-        return format_partial_date(self.started_on, self.started_on_precision)
-
-    @property
-    def ended(self) -> str:
-        return format_partial_date(self.ended_on, self.ended_on_precision)
-
-    @property
-    def period_label(self) -> str:
-        start = self.started or "date not recorded"
-        end = self.ended or "present"
-        if self.ended_on is None and self.started_on is not None:
-            return f"since {start}"
-        return f"{start} to {end}"
-
-    def is_in_force_on(self, day: datetime.date) -> bool:
-        if self.started_on is not None and self.started_on > day:
-            return False
-        return self.ended_on is None or self.ended_on >= day
-
-
-class OrganisationKind(models.TextChoices):
-    PCC_OFFICE = "pcc-office", "Office of a police and crime commissioner or mayor"
-    POLICE_FORCE = "police-force", "Police force"
-    LOCAL_AUTHORITY = "local-authority", "Local authority"
-    HEALTH = "health", "Health body"
-    VOLUNTARY_SECTOR = "voluntary-sector", "Voluntary or community sector"
-    RESEARCH = "research", "Research or policy body"
-    PARTNERSHIP = "partnership", "Partnership"
-    GOVERNMENT = "government", "Government department or agency"
-    OTHER = "other", "Other"
-
-
-class Organisation(models.Model):
-    """A body that leads, funds, commissions, partners in or publishes work."""
-
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
-    police_area = models.ForeignKey(
-        PoliceArea,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="organisations",
-        help_text="The area the organisation serves, if it serves one area.",
-    )
-    website = WebAddressField(blank=True)
-    org_id = models.CharField(
-        "organisation identifier",
-        max_length=60,
-        blank=True,
-        help_text="An org-id.guide identifier such as GB-CHC-1234567, where known.",
-    )
-    description = models.TextField(blank=True)
-    is_demo = models.BooleanField(
-        default=False,
-        editable=False,
-        help_text="Synthetic demo data, never curated content.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("initiatives:organisation-detail", kwargs={"slug": self.slug})
-
-
-class TargetGroup(models.Model):
-    """A group of people an initiative works with, e.g. young adults aged 18-25."""
-
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    order = models.PositiveSmallIntegerField(default=100)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(min_age__isnull=True) | Q(min_age__lte=120),
-                name="target_group_min_age_sane",
-                violation_error_message="The lowest age must be 120 or under.",
-            ),
-            models.CheckConstraint(
-                condition=Q(max_age__isnull=True) | Q(max_age__lte=120),
-                name="target_group_max_age_sane",
-                violation_error_message="The highest age must be 120 or under.",
-            ),
-            models.CheckConstraint(
-                condition=Q(min_age__isnull=True)
-                | Q(max_age__isnull=True)
-                | Q(max_age__gte=F("min_age")),
-                name="target_group_age_range_ordered",
-                violation_error_message="The highest age cannot be below the lowest.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # How often a publisher re-checks that a published entry is still right.
@@ -431,6 +171,7 @@ class Initiative(models.Model):
     target_groups = models.ManyToManyField(
         TargetGroup, related_name="initiatives", blank=True
     )
+    organisations: "models.ManyToManyField[Organisation, InitiativeOrganisation]"
     organisations = models.ManyToManyField(
         Organisation,
         through="InitiativeOrganisation",
@@ -599,6 +340,23 @@ class Initiative(models.Model):
     @property
     def is_demo(self) -> bool:
         return self.origin == Initiative.Origin.DEMO
+
+    @property
+    def area_names(self) -> str:
+        """The names of its police areas, joined (uses prefetched rows)."""
+        return ", ".join(area.name for area in self.police_areas.all())
+
+    @property
+    def headline(self) -> str:
+        """The title with the areas it covers, marked when it is demo data:
+        what names the entry where it stands alone, as in a feed."""
+        areas = f" ({self.area_names})" if self.area_names else ""
+        return f"{self.title}{areas}{' [demo data]' if self.is_demo else ''}"
+
+    @property
+    def category_names(self) -> list[str]:
+        """The names of its themes (uses prefetched rows)."""
+        return [theme.name for theme in self.themes.all()]
 
     @property
     def started(self) -> str:
@@ -772,6 +530,7 @@ class Briefing(models.Model):
     themes = models.ManyToManyField(
         "themes.Theme", related_name="briefings", blank=True
     )
+    initiatives: "models.ManyToManyField[Initiative, BriefingMention]"
     initiatives = models.ManyToManyField(
         Initiative, through="BriefingMention", related_name="briefings", blank=True
     )
@@ -867,240 +626,3 @@ class BriefingMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.briefing} features {self.initiative}"
-
-
-class SearchWord(models.Model):
-    """A word that occurs in published initiatives, for "did you mean" spelling.
-
-    Derived data, rebuilt by ``initiatives.search.rebuild_search_words`` and
-    topped up on publication. On PostgreSQL a trigram index (migration 0002)
-    finds the nearest word to a misspelt one.
-    """
-
-    word = models.CharField(max_length=100, unique=True)
-    document_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["word"]
-
-    def __str__(self) -> str:
-        return self.word
-
-
-class ContentVersion(models.Model):
-    """One row that changes whenever anything the public can see may change.
-
-    Validators (ETag, Last-Modified) and cached results are keyed on it, so a
-    publish, withdrawal or edit makes every cached answer stale at once, in
-    every process. Bumped by ``initiatives.services.bump_content_version``.
-    """
-
-    number = models.PositiveBigIntegerField(default=1)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="content_version_singleton")
-        ]
-
-    def __str__(self) -> str:
-        return f"Content version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
-
-
-class PartnerApiKeyQuerySet(models.QuerySet["PartnerApiKey"]):
-    def active(self) -> Self:
-        return self.filter(revoked_at__isnull=True)
-
-
-class PartnerApiKey(models.Model):
-    """A partner's key to the API: a higher rate limit, and nothing else.
-
-    The key is ``<prefix>.<secret>``. Only the prefix (to tell keys apart) and
-    a SHA-256 hash of the secret are stored; the whole key is shown once, when
-    an admin issues it. A key grants no access to the admin or to unpublished
-    content.
-    """
-
-    PREFIX_LENGTH = 8
-    # Recording every use would be a write per request; once a minute is
-    # precise enough to tell whether a partner still uses its key.
-    LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
-
-    partner_name = models.CharField(
-        max_length=200, help_text="Who uses the key, e.g. 'Essex PFCC data team'."
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="api_keys",
-    )
-    prefix = models.CharField(
-        max_length=PREFIX_LENGTH,
-        unique=True,
-        editable=False,
-        help_text="The start of the key, to tell keys apart; not a secret.",
-    )
-    secret_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    last_used_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="To within a minute."
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = PartnerApiKeyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["partner_name", "-created_at"]
-        verbose_name = "partner API key"
-
-    def __str__(self) -> str:
-        return f"{self.partner_name} ({self.prefix}…)"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    @staticmethod
-    def hash_secret(secret: str) -> str:
-        return hashlib.sha256(secret.encode()).hexdigest()
-
-    def secret_matches(self, secret: str) -> bool:
-        return hmac.compare_digest(self.secret_hash, self.hash_secret(secret))
-
-
-class StateChange(models.Model):
-    """One move of an initiative or a briefing between editorial states.
-
-    Written only by ``initiatives.services.transition``: who moved which entry
-    from which state to which, when, and why.
-    """
-
-    initiative = models.ForeignKey(
-        Initiative,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="state_changes",
-    )
-    briefing = models.ForeignKey(
-        Briefing,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="state_changes",
-    )
-    from_state = models.CharField(max_length=10, choices=EditorialState.choices)
-    to_state = models.CharField(max_length=10, choices=EditorialState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty when a command made the change.",
-    )
-    reason = models.TextField(blank=True)
-    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(initiative__isnull=False, briefing__isnull=True)
-                | Q(initiative__isnull=True, briefing__isnull=False),
-                name="state_change_one_entry",
-                violation_error_message="A state change belongs to one initiative "
-                "or one briefing.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.entry}: {self.get_from_state_display()} to "
-            f"{self.get_to_state_display()}"
-        )
-
-    @property
-    def entry(self) -> "Initiative | Briefing | None":
-        return self.initiative or self.briefing
-
-
-class SuggestionQuerySet(models.QuerySet["Suggestion"]):
-    def new(self) -> Self:
-        return self.filter(status=Suggestion.Status.NEW)
-
-
-class Suggestion(models.Model):
-    """An initiative proposed from the field, waiting for a curator.
-
-    What was proposed is a draft initiative (origin "suggestion"), published
-    only by a publisher. The submitter's contact details are private: they
-    live only here, for curators to follow the suggestion up, and never reach
-    a public page, a feed, an export of initiatives or the API.
-    """
-
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        IN_HAND = "in-hand", "Being looked at"
-        DONE = "done", "Dealt with"
-
-    class Source(models.TextChoices):
-        FORM = "form", "Public form"
-        PARTNER_API = "partner-api", "Partner API"
-
-    initiative = models.OneToOneField(
-        Initiative,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="suggestion",
-        help_text="The draft this suggestion created; empty if it was deleted.",
-    )
-    title = models.CharField(
-        max_length=200, help_text="The title as suggested, kept if the draft goes."
-    )
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
-    )
-    source = models.CharField(
-        max_length=15, choices=Source.choices, default=Source.FORM, editable=False
-    )
-    api_key = models.ForeignKey(
-        "PartnerApiKey",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="suggestions",
-        verbose_name="partner API key",
-        help_text="The partner key that sent it, for suggestions made through the API.",
-    )
-    submitter_name = models.CharField(max_length=200)
-    submitter_email = models.EmailField()
-    submitter_organisation = models.CharField(max_length=200, blank=True)
-    consent_given_at = models.DateTimeField(
-        editable=False,
-        help_text="When the submitter agreed that the library keeps these details "
-        "to follow the suggestion up.",
-    )
-    curator_note = models.TextField(blank=True, help_text="Private to curators.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = SuggestionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.title

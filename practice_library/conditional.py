@@ -1,7 +1,7 @@
 """Conditional GET keyed on the content version: ETag, Last-Modified and 304.
 
 Every public answer depends only on the published content, which
-``content_version()`` numbers, and on the request: its absolute URL (host,
+``current_version()`` numbers, and on the request: its absolute URL (host,
 path and query) and the negotiated format. So the validators can be worked
 out before any query for the content, and a client whose copy is current gets
 ``304 Not Modified`` for the price of reading the version (usually a cache
@@ -10,7 +10,7 @@ every ETag and Last-Modified at once.
 
 Use it on a view whose output is the same for every visitor:
 
-- DRF views: ``initiatives.api.ConditionalContentMixin``;
+- DRF views: ``practice_library.viewsets.ConditionalContentMixin``;
 - Django views: ``@conditional_on_content()`` on a function view, or
   ``method_decorator(conditional_on_content(), name="dispatch")`` on a class.
 
@@ -27,6 +27,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -34,8 +35,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
-from initiatives import result_cache
-from initiatives.selectors import content_version
+from practice_library import result_cache
+from practice_library.content_version import current_version
 
 CONDITIONAL_METHODS = ("GET", "HEAD")
 
@@ -64,7 +65,7 @@ def content_validators(
     come out byte-for-byte different (e.g. compressed by a proxy). ``version``
     is the content version when the caller has read it already.
     """
-    number, changed_at = version or content_version()
+    number, changed_at = version or current_version()
     digest = hashlib.sha256(
         f"{number}\n{request.build_absolute_uri()}\n{variant}".encode()
     ).hexdigest()[:32]
@@ -140,10 +141,10 @@ def store_answer(response: HttpResponseBase, validators: Validators) -> None:
     """
     if not result_cache.enabled() or response.status_code != 200:
         return
-    if response.streaming or response.cookies:
-        return
+    if not isinstance(response, HttpResponse) or response.cookies:
+        return  # a streamed answer is not an HttpResponse
 
-    def keep(rendered: HttpResponseBase) -> None:
+    def keep(rendered: HttpResponse) -> None:
         if "cookie" in rendered.get("Vary", "").lower() or rendered.cookies:
             return
         headers = {name: rendered[name] for name in KEPT_HEADERS if name in rendered}
@@ -153,10 +154,10 @@ def store_answer(response: HttpResponseBase, validators: Validators) -> None:
             settings.RESULT_CACHE_SECONDS,
         )
 
-    if getattr(response, "is_rendered", True):
-        keep(response)
-    else:
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.add_post_render_callback(keep)
+    else:
+        keep(response)
 
 
 def conditional_on_content(

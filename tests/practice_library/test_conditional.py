@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.utils.decorators import method_decorator
 from django.views import View
 
-from initiatives.http import conditional_on_content, content_validators
+from practice_library.conditional import conditional_on_content, content_validators
 from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db

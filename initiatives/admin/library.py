@@ -1,0 +1,252 @@
+"""Initiatives and briefings, with what links them."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from initiatives.admin.editorial import EditorialAdminMixin
+from initiatives.admin.imports import InitiativeImportMixin
+from initiatives.forms import InitiativeAdminForm
+from initiatives.models import (
+    Briefing,
+    BriefingMention,
+    Funding,
+    Initiative,
+    InitiativeOrganisation,
+    KeyFinding,
+    ToolkitLink,
+)
+from initiatives.quality import ROW_LIMIT, data_quality_report
+from initiatives.services.publishing import mark_reviewed
+from practice_library.admin import RestorableHistoryAdmin, SpreadsheetExportMixin
+
+
+class InitiativeOrganisationInline(admin.TabularInline):
+    model = InitiativeOrganisation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+    autocomplete_fields = ["funder"]
+
+
+class ToolkitLinkInline(admin.TabularInline):
+    model = ToolkitLink
+    extra = 0
+
+
+class BriefingMentionInline(admin.TabularInline):
+    model = BriefingMention
+    extra = 0
+    autocomplete_fields = ["briefing", "initiative"]
+    verbose_name = "mention in a briefing"
+    verbose_name_plural = "mentions in briefings"
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Not reviewed for 12 months")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.review_due()
+        return queryset
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(
+    EditorialAdminMixin, InitiativeImportMixin, RestorableHistoryAdmin
+):
+    form = InitiativeAdminForm
+    list_display = [
+        "title",
+        "area_names",
+        "state",
+        "status",
+        "evidence_stage",
+        "last_reviewed_at",
+        "updated_at",
+    ]
+    list_filter = [
+        "state",
+        ReviewDueFilter,
+        "status",
+        "evidence_stage",
+        "evidence_outcome",
+        "origin",
+        "police_areas__nation",
+        "themes",
+        "police_areas",
+    ]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["police_areas", "themes", "target_groups", "parent"]
+    readonly_fields = [
+        "state",
+        "origin",
+        "published_at",
+        "withdrawn_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [
+        InitiativeOrganisationInline,
+        FundingInline,
+        ToolkitLinkInline,
+        BriefingMentionInline,
+    ]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "withdraw_selected",
+        "return_to_draft_selected",
+        "mark_reviewed_selected",
+    ]
+    protected_fields = [*EditorialAdminMixin.protected_fields, "origin"]
+    date_hierarchy = "updated_at"
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "description"]}),
+        (
+            "Where and for whom",
+            {"fields": ["police_areas", "themes", "target_groups", "parent"]},
+        ),
+        (
+            "Lifecycle",
+            {
+                "fields": [
+                    "status",
+                    ("start_date", "start_date_precision"),
+                    ("end_date", "end_date_precision"),
+                ]
+            },
+        ),
+        (
+            "Evidence",
+            {
+                "fields": [
+                    "evidence_stage",
+                    "evidence_outcome",
+                    "evidence_msms_level",
+                    "evidence_note",
+                ]
+            },
+        ),
+        ("Contact", {"fields": ["website", "contact_name", "contact_email"]}),
+        (
+            "Editorial",
+            {
+                "fields": [
+                    "state",
+                    "origin",
+                    "last_reviewed_at",
+                    "published_at",
+                    "withdrawn_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Initiative]:
+        return super().get_queryset(request).prefetch_related("police_areas")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            readonly.append("last_reviewed_at")  # set by publishers only
+        return readonly
+
+    def get_urls(self):
+        return [
+            path(
+                "data-quality/",
+                self.admin_site.admin_view(self.data_quality_view),
+                name="initiatives_initiative_data_quality",
+            ),
+            *super().get_urls(),
+        ]
+
+    def data_quality_view(self, request):
+        """What needs a curator, each row linked to the entry to fix."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Data quality: what needs a curator",
+            "opts": self.opts,
+            "checks": data_quality_report(),
+            "row_limit": ROW_LIMIT,
+        }
+        return TemplateResponse(request, "admin/initiatives/data_quality.html", context)
+
+    def get_protected_fields(self, request) -> list[str]:
+        protected = super().get_protected_fields(request)
+        if not self.has_publish_permission(request):
+            protected.append("last_reviewed_at")
+        return protected
+
+    @admin.action(
+        description="Mark the selected entries as reviewed today",
+        permissions=["publish"],
+    )
+    def mark_reviewed_selected(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda entry: mark_reviewed(entry, actor=request.user),
+            "Marked as reviewed",
+        )
+
+    @admin.display(description="Police areas")
+    def area_names(self, initiative: Initiative) -> str:
+        return initiative.area_names
+
+
+class KeyFindingInline(admin.TabularInline):
+    model = KeyFinding
+    extra = 0
+
+
+@admin.register(Briefing)
+class BriefingAdmin(
+    EditorialAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+):
+    list_display = ["title", "series", "number", "published_on", "state", "mentions"]
+    list_filter = ["state", "series", "themes"]
+    search_fields = ["title", "slug", "series", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["publishers", "themes"]
+    readonly_fields = [
+        "state",
+        "published_at",
+        "withdrawn_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [KeyFindingInline, BriefingMentionInline]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "withdraw_selected",
+        "return_to_draft_selected",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Briefing]:
+        return super().get_queryset(request).annotate(mention_count=Count("mentions"))
+
+    @admin.display(description="Initiatives featured", ordering="mention_count")
+    def mentions(self, briefing: Any) -> int:  # annotated by get_queryset
+        return briefing.mention_count

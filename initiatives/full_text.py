@@ -1,0 +1,140 @@
+"""Full-text matching over initiatives: the database side of a search.
+
+On PostgreSQL: full-text search on a stored, weighted ``tsvector`` (title A,
+summary B, description C, related names D) with English stemming and web-search
+syntax (quoted phrases, ``or``, ``-exclude``), ranked, with highlighted
+snippets and spelling suggestions from a trigram index of the library's words.
+
+On SQLite (the embedded database of ``make run``): every word must appear
+somewhere in the entry; phrases in quotes and ``-exclude`` are honoured.
+
+What is searched for, with which filters, and whether a spelling correction
+is used instead is decided in ``initiatives.search``; this module only
+matches, ranks, highlights and suggests.
+"""
+
+import re
+import shlex
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
+from django.db import connections
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from initiatives.models import Initiative, SearchWord
+
+SEARCH_CONFIG = "english"
+# Highlight markers that cannot occur in curated text; turned into <mark>
+# after the snippet has been HTML-escaped (ts_headline does not escape).
+_START, _STOP = "\x02", "\x03"
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+SEARCHED_FIELDS = ("title", "summary", "description", "search_keywords")
+
+
+def uses_postgresql(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def web_search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def matching(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
+    """Narrow to entries matching ``text`` and annotate ``search_rank``."""
+    if uses_postgresql(queryset):
+        query = web_search_query(text)
+        return queryset.filter(search_vector=query).annotate(
+            search_rank=SearchRank(F("search_vector"), query)
+        )
+    return _search_without_postgresql(queryset, text).annotate(
+        search_rank=Value(0.0, output_field=FloatField())
+    )
+
+
+def with_snippets(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
+    """Annotate ``search_snippet``: the summary with matched words marked.
+
+    PostgreSQL evaluates ts_headline only for the rows of the page, after the
+    sort and limit, because the expression is expensive.
+    """
+    if not uses_postgresql(queryset):
+        return queryset
+    return queryset.annotate(
+        search_snippet=SearchHeadline(
+            "summary",
+            web_search_query(text),
+            config=SEARCH_CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            highlight_all=True,
+        )
+    )
+
+
+def highlighted(snippet: str) -> SafeString:
+    """A snippet from ``with_snippets`` as safe HTML: escaped, matches in <mark>."""
+    html = escape(snippet).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 (escaped on the line above)
+
+
+def _search_without_postgresql(queryset: QuerySet, text: str) -> QuerySet:
+    try:
+        terms = shlex.split(text)
+    except ValueError:  # an unbalanced quote: take the words as they are
+        terms = text.replace('"', " ").split()
+    for term in terms:
+        if term.lower() == "or":
+            continue
+        exclude = term.startswith("-") and len(term) > 1
+        term = term.removeprefix("-") if exclude else term
+        matches = Q()
+        for field in SEARCHED_FIELDS:
+            matches |= Q(**{f"{field}__icontains": term})
+        queryset = queryset.exclude(matches) if exclude else queryset.filter(matches)
+    return queryset
+
+
+def search_words(text: str) -> list[str]:
+    """The plain words of a search, lower-cased, without operators."""
+    return [word.lower() for word in _WORD.findall(text) if word.lower() != "or"]
+
+
+def suggest_spelling(text: str, *, using: str = "default") -> str | None:
+    """The search with unknown words replaced by the nearest known ones.
+
+    None when every word is known, nothing is near enough, or the database
+    has no trigram support (SQLite).
+    """
+    if connections[using].vendor != "postgresql":
+        return None
+    words = search_words(text)[:8]
+    if not words:
+        return None
+    known = set(
+        SearchWord.objects.using(using)
+        .filter(word__in=words)
+        .values_list("word", flat=True)
+    )
+    corrected = text
+    for word in dict.fromkeys(words):
+        if word in known or len(word) < 3:
+            continue
+        nearest = (
+            SearchWord.objects.using(using)
+            .filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity", "-document_count", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if nearest:
+            corrected = re.sub(
+                rf"(?<!\w){re.escape(word)}(?!\w)", nearest, corrected, flags=re.I
+            )
+    return corrected if corrected != text else None

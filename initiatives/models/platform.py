@@ -1,0 +1,123 @@
+"""Tables the site runs on rather than content: the content version that
+caches are keyed on, partners' API keys, and the spelling word list."""
+
+import datetime
+import hashlib
+import hmac
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from initiatives.models.directory import Organisation
+
+
+class SearchWord(models.Model):
+    """A word that occurs in published initiatives, for "did you mean" spelling.
+
+    Derived data, rebuilt by ``initiatives.search.rebuild_search_words`` and
+    topped up on publication. On PostgreSQL a trigram index (migration 0002)
+    finds the nearest word to a misspelt one.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+    document_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ContentVersion(models.Model):
+    """One row that changes whenever anything the public can see may change.
+
+    Validators (ETag, Last-Modified) and cached results are keyed on it, so a
+    publish, withdrawal or edit makes every cached answer stale at once, in
+    every process. Bumped by ``initiatives.services.content_version``.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="content_version_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return f"Content version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class PartnerApiKeyQuerySet(models.QuerySet["PartnerApiKey"]):
+    def active(self) -> Self:
+        return self.filter(revoked_at__isnull=True)
+
+
+class PartnerApiKey(models.Model):
+    """A partner's key to the API: a higher rate limit, and nothing else.
+
+    The key is ``<prefix>.<secret>``. Only the prefix (to tell keys apart) and
+    a SHA-256 hash of the secret are stored; the whole key is shown once, when
+    an admin issues it. A key grants no access to the admin or to unpublished
+    content.
+    """
+
+    PREFIX_LENGTH = 8
+    # Recording every use would be a write per request; once a minute is
+    # precise enough to tell whether a partner still uses its key.
+    LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+    partner_name = models.CharField(
+        max_length=200, help_text="Who uses the key, e.g. 'Essex PFCC data team'."
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+    )
+    prefix = models.CharField(
+        max_length=PREFIX_LENGTH,
+        unique=True,
+        editable=False,
+        help_text="The start of the key, to tell keys apart; not a secret.",
+    )
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="To within a minute."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PartnerApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partner_name", "-created_at"]
+        verbose_name = "partner API key"
+
+    def __str__(self) -> str:
+        return f"{self.partner_name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def secret_matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret_hash, self.hash_secret(secret))
