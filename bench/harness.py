@@ -2,9 +2,11 @@
 
 ``Services`` starts a PostgreSQL cluster and a Redis server of its own on free
 ports (run as root: the cluster runs as the ``postgres`` user) and removes
-them afterwards, so nothing else on the machine is disturbed and their
-settings are known. ``App`` runs the library under gunicorn with production
-settings against them.
+them afterwards, so nothing else on the machine is disturbed. The cluster
+keeps PostgreSQL's defaults, as a machine's freshly installed PostgreSQL has
+them: the figures must hold with those plus what the app sets per connection
+(``postgresql_settings`` says which apply). ``App`` runs the library under
+gunicorn with production settings against them.
 """
 
 import contextlib
@@ -24,16 +26,12 @@ PGBIN = Path("/usr/lib/postgresql/15/bin")
 AS_POSTGRES = ["runuser", "-u", "postgres", "--"]
 RESULTS = ROOT / "bench" / "results"
 
-# PostgreSQL as a managed service would be sized on this 24 GiB machine;
-# durability settings stay at their safe defaults.
-POSTGRESQL_SETTINGS = {
-    "shared_buffers": "1GB",
-    "effective_cache_size": "4GB",
-    "work_mem": "16MB",
-    "maintenance_work_mem": "512MB",
-    "max_connections": "100",
-    "jit": "off",
-}
+# The settings that decide how fast queries run, reported with the results.
+REPORTED_SETTINGS = (
+    "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem",
+    "random_page_cost", "jit", "max_connections", "max_wal_size",
+    "default_statistics_target", "max_parallel_workers_per_gather",
+)  # fmt: skip
 
 
 def free_port() -> int:
@@ -91,12 +89,12 @@ class Services(contextlib.ExitStack):
         }
 
     def start_postgresql(self) -> None:
-        options = " ".join(f"-c {k}={v}" for k, v in POSTGRESQL_SETTINGS.items())
+        # Where to listen, and nothing else: every other setting is initdb's.
         run(
             [*AS_POSTGRES, str(PGBIN / "pg_ctl"), "-D", str(self.pgdata), "-w",
              "-l", str(self.scratch / "postgresql.log"),
              "-o", f"-c listen_addresses=127.0.0.1 -p {self.pg_port} "
-                   f"-k {self.scratch} {options}",
+                   f"-k {self.scratch}",
              "start"],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
@@ -164,6 +162,34 @@ class App:
                 if line.startswith("VmHWM:"):
                     peaks.append(int(line.split()[1]) / 1024)
         return peaks
+
+
+def postgresql_settings(database_url: str) -> dict[str, object]:
+    """The server's version and the settings that matter, as the server has them.
+
+    ``changed`` lists every setting not at PostgreSQL's built-in default
+    (initdb writes a few into postgresql.conf: memory it probed, locale,
+    time zone), so a reader can see that nothing was tuned.
+    """
+    version = psql(database_url, "SHOW server_version")[0][0]
+    names = ", ".join(f"'{name}'" for name in REPORTED_SETTINGS)
+    values = psql(
+        database_url,
+        "SELECT name, current_setting(name) FROM pg_settings "
+        f"WHERE name IN ({names}) ORDER BY name",
+    )
+    changed = psql(
+        database_url,
+        "SELECT name, current_setting(name), source FROM pg_settings "
+        "WHERE source NOT IN ('default', 'override', 'client', 'session') "
+        "ORDER BY name",
+    )
+    return {
+        "version": version,
+        "settings": {row[0]: row[1] for row in values},
+        "changed_from_defaults": {name: f"{value} ({source})"
+                                  for name, value, source in changed},
+    }  # fmt: skip
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:

@@ -31,7 +31,6 @@ import urllib.parse
 from pathlib import Path
 
 from harness import (
-    POSTGRESQL_SETTINGS,
     PYTHON,
     RESULTS,
     ROOT,
@@ -41,6 +40,7 @@ from harness import (
     free_port,
     log,
     manage,
+    postgresql_settings,
     psql,
     run,
 )
@@ -192,7 +192,6 @@ def main() -> int:
         "connections": options.connections,
         "seconds": options.seconds,
         "workers": options.workers,
-        "postgresql": POSTGRESQL_SETTINGS,
         "modes": {},
     }
     failed = False
@@ -209,6 +208,7 @@ def main() -> int:
             "API_ANONYMOUS_RATE": "100000000/minute",
             "DJANGO_LOG_LEVEL": "INFO",
         }
+        report["postgresql"] = postgresql_settings(environment["DATABASE_URL"])
         log("migrating and loading the seed content")
         manage(environment, "migrate", "--no-input", "-v", "0")
         manage(environment, "load_seed_content")
@@ -343,8 +343,9 @@ def markdown(report: dict) -> str:
         "",
         f"{report['initiatives']:,} demo initiatives; {report['machine']}; "
         f"wrk, {report['connections']} connections, {report['seconds']} s a scenario; "
-        f"gunicorn with {report['workers']} workers; PostgreSQL 15 "
-        + ", ".join(f"{k}={v}" for k, v in report["postgresql"].items())
+        f"gunicorn with {report['workers']} workers; PostgreSQL "
+        f"{report['postgresql']['version']} with its defaults: "
+        + ", ".join(f"{k}={v}" for k, v in report["postgresql"]["settings"].items())
         + "; Redis 7.",
         "",
         "| Scenario | Cache | req/s | p50 ms | p95 ms | p99 ms | errors | alone ms | SQL queries | SQL ms |",
