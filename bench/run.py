@@ -706,7 +706,9 @@ def markdown(report: dict) -> str:
 
 
 def write_report(report: dict) -> None:
-    stem = RESULTS / f"bench-{report['date'][:10]}-{report['initiatives']}"
+    # Date and time (UTC) in the name, so that runs of one day are all kept.
+    moment = report["date"][:16].replace(":", "")
+    stem = RESULTS / f"bench-{moment}-{report['initiatives']}"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=2))
     text = markdown(report)
     stem.with_suffix(".md").write_text(text)
