@@ -63,8 +63,18 @@ restore: $(VENV)/.runtime-installed
 	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/practice-library-....dump"; exit 2; }
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) restore_library $(FILE)
 
-## bench: the load benchmark on N demo initiatives (default 100000); needs root and wrk.
-bench: $(VENV)/.dev-installed
+# The benchmark's peer, Datasette, lives in a venv of its own: the app never
+# imports it, and its pins (bench/requirements.txt) move apart from the app's.
+BENCH_VENV := bench/.venv
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+## bench: the app against Datasette on N demo initiatives (default 100000); root, wrk.
+bench: $(VENV)/.dev-installed $(BENCH_VENV)/.installed
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/run.py --initiatives $(or $(N),100000)
 
@@ -73,4 +83,4 @@ drill: $(VENV)/.runtime-installed
 	$(BIN)/python bench/drill.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis db.sqlite3
+	rm -rf $(VENV) $(BENCH_VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis db.sqlite3

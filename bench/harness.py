@@ -2,12 +2,16 @@
 
 ``Services`` starts a PostgreSQL cluster and a Redis server of its own on free
 ports (run as root: the cluster runs as the ``postgres`` user) and removes
-them afterwards, so nothing else on the machine is disturbed and their
-settings are known. ``App`` runs the library under gunicorn with production
-settings against them.
+them afterwards, so nothing else on the machine is disturbed. The cluster
+keeps PostgreSQL's defaults, as a machine's freshly installed PostgreSQL has
+them: the figures must hold with those plus what the app sets per connection
+(``postgresql_settings`` says which apply). ``App`` runs the library under
+gunicorn with production settings against them; ``Datasette`` runs the
+benchmark's peer.
 """
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -15,6 +19,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,16 +29,13 @@ PGBIN = Path("/usr/lib/postgresql/15/bin")
 AS_POSTGRES = ["runuser", "-u", "postgres", "--"]
 RESULTS = ROOT / "bench" / "results"
 
-# PostgreSQL as a managed service would be sized on this 24 GiB machine;
-# durability settings stay at their safe defaults.
-POSTGRESQL_SETTINGS = {
-    "shared_buffers": "1GB",
-    "effective_cache_size": "4GB",
-    "work_mem": "16MB",
-    "maintenance_work_mem": "512MB",
-    "max_connections": "100",
-    "jit": "off",
-}
+BENCH_VENV = ROOT / "bench" / ".venv" / "bin"
+# The settings that decide how fast queries run, reported with the results.
+REPORTED_SETTINGS = (
+    "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem",
+    "random_page_cost", "jit", "max_connections", "max_wal_size",
+    "default_statistics_target", "max_parallel_workers_per_gather",
+)  # fmt: skip
 
 
 def free_port() -> int:
@@ -91,15 +93,18 @@ class Services(contextlib.ExitStack):
         }
 
     def start_postgresql(self) -> None:
-        options = " ".join(f"-c {k}={v}" for k, v in POSTGRESQL_SETTINGS.items())
+        # Where to listen, and nothing else: every other setting is initdb's.
         run(
             [*AS_POSTGRES, str(PGBIN / "pg_ctl"), "-D", str(self.pgdata), "-w",
              "-l", str(self.scratch / "postgresql.log"),
              "-o", f"-c listen_addresses=127.0.0.1 -p {self.pg_port} "
-                   f"-k {self.scratch} {options}",
+                   f"-k {self.scratch}",
              "start"],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
+
+    def postmaster_pid(self) -> int:
+        return int((self.pgdata / "postmaster.pid").read_text().split()[0])
 
     def stop_postgresql(self) -> None:
         subprocess.run(
@@ -158,12 +163,147 @@ class App:
         """VmHWM (peak resident memory) of each worker process."""
         assert self.process
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        peaks = []
-        for pid in children.read_text().split():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-        return peaks
+        return [peak_memory_mb(pid) for pid in children.read_text().split()]
+
+
+class Datasette:
+    """Datasette serving a SQLite database read-only, on its own server."""
+
+    def __init__(self, directory: Path, database: Path, settings: dict[str, str]):
+        self.directory = directory
+        self.database = database
+        self.settings = settings
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def command(self) -> list[str]:
+        settings = [
+            argument
+            for name, value in self.settings.items()
+            for argument in ("--setting", name, value)
+        ]
+        return [
+            str(BENCH_VENV / "datasette"), "serve",
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--immutable", str(self.database),
+            "--inspect-file", str(self.directory / "inspect.json"),
+            "--metadata", str(self.directory / "metadata.json"),
+            *settings,
+        ]  # fmt: skip
+
+    def __enter__(self) -> "Datasette":
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.log = open(RESULTS / f"datasette-{self.port}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            self.command, cwd=self.directory, stdout=self.log, stderr=self.log
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if fetch(self.base + "/-/versions.json")[0] == 200:
+                    return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.5)
+        self.__exit__()
+        raise RuntimeError(f"Datasette did not start: see {self.log.name}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process:
+            stop(self.process)
+        self.log.close()
+
+    def peak_memory_mb(self) -> float:
+        """VmHWM (peak resident memory) of the Datasette process."""
+        assert self.process
+        return peak_memory_mb(self.process.pid)
+
+
+def peak_memory_mb(pid: int | str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def postgresql_settings(database_url: str) -> dict[str, object]:
+    """The server's version and the settings that matter, as the server has them.
+
+    ``changed`` lists every setting not at PostgreSQL's built-in default
+    (initdb writes a few into postgresql.conf: memory it probed, locale,
+    time zone), so a reader can see that nothing was tuned.
+    """
+    version = psql(database_url, "SHOW server_version")[0][0]
+    names = ", ".join(f"'{name}'" for name in REPORTED_SETTINGS)
+    values = psql(
+        database_url,
+        "SELECT name, current_setting(name) FROM pg_settings "
+        f"WHERE name IN ({names}) ORDER BY name",
+    )
+    changed = psql(
+        database_url,
+        "SELECT name, current_setting(name), source FROM pg_settings "
+        "WHERE source NOT IN ('default', 'override', 'client', 'session') "
+        "ORDER BY name",
+    )
+    return {
+        "version": version,
+        "settings": {row[0]: row[1] for row in values},
+        "changed_from_defaults": {name: f"{value} ({source})"
+                                  for name, value, source in changed},
+    }  # fmt: skip
+
+
+class OtherLoad:
+    """CPU that processes outside the benchmark used, in cores, over a period.
+
+    The machine is shared: test suites of other work run now and then. Busy
+    CPU time from /proc/stat, less the time of this process, its children
+    (the app, Datasette, Redis, wrk) and the benchmark's own PostgreSQL,
+    divided by the period, is what others took (2.0 would be both cores).
+    """
+
+    def __init__(self, postmaster_pid: Callable[[], int]):
+        self.postmaster_pid = postmaster_pid
+        self.start()
+
+    def start(self) -> None:
+        self.started = (time.monotonic(), *self._ticks())
+
+    def cores(self) -> float:
+        now, busy, ours = time.monotonic(), *self._ticks()
+        then, busy_then, ours_then = self.started
+        others = (busy - busy_then) - (ours - ours_then)
+        return round(max(others, 0) / os.sysconf("SC_CLK_TCK") / (now - then), 2)
+
+    def _ticks(self) -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+        busy = user + nice + system + irq + softirq + steal
+        parents, ticks = {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                after_name = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(after_name[1])
+                # utime, stime, and those of waited-for children
+                ticks[int(entry.name)] = sum(int(v) for v in after_name[11:15])
+        roots = {os.getpid(), self.postmaster_pid()}
+        ours = 0
+        for pid, tick in ticks.items():
+            ancestor, seen = pid, 0
+            while ancestor not in roots and ancestor in parents and seen < 64:
+                ancestor, seen = parents[ancestor], seen + 1
+            if ancestor in roots:
+                ours += tick
+        return busy, ours
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:

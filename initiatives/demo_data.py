@@ -131,6 +131,120 @@ FINDINGS = [
     "Staff valued the joint training and case reviews.",
     "The service was extended after its first year.",
 ]
+# Curated entries run to a few hundred characters of summary and 1,000 to
+# 3,000 of description; demo texts are as long, so that search and storage
+# cost what they cost on real content. They are built from these sentences
+# by a generator of their own (seeded from the same seed), so the rest of
+# each row is what it was before texts grew.
+SUMMARY_AIMS = [
+    "It aims to reach people before a crisis brings them into the justice system.",
+    "The aim is to reduce repeat contact with the police by meeting needs earlier.",
+    "It sets out to join up services that used to work with the same people apart.",
+    "Its goal is fewer arrests and prosecutions for people whose needs are unmet.",
+    "It was set up to give officers a quicker route to the right local service.",
+    "It seeks to prevent harm by acting on the first signs of difficulty.",
+]
+SUMMARY_DELIVERY = [
+    "It is funded by the police and crime commissioner with local partners.",
+    "Referrals come from officers, custody staff, schools and health services.",
+    "A small team of caseworkers and volunteers delivers it.",
+    "Partners meet every month to review cases and adjust the service.",
+    "It has been running since {year} and is reviewed each year.",
+    "The commissioner's office commissions it from a voluntary sector provider.",
+]
+TEXT_SECTIONS = [
+    [
+        "Before it started, partners in {place} found that a small number of "
+        "people accounted for a large share of calls, arrests and visits to "
+        "emergency services.",
+        "Local data showed that problems such as debt, housing and substance use "
+        "often came before contact with the police, sometimes by several years.",
+        "The police and crime plan for {place} made early intervention a priority "
+        "in {year}, and this work was one of the first to be commissioned under it.",
+        "Officers {setting} had long reported that they had few options other than "
+        "arrest for people whose behaviour was driven by unmet needs.",
+        "A needs assessment led by the community safety partnership identified "
+        "gaps between police, health and council services.",
+    ],
+    [
+        "Referrals can be made by police officers, custody staff, probation, "
+        "schools, GPs and housing officers, and people may refer themselves.",
+        "Each person referred is contacted within {days} working days and offered "
+        "an assessment of their needs and circumstances.",
+        "Eligibility is broad: the service works with anyone whose contact with "
+        "the police appears linked to needs that other services could meet.",
+        "A single referral form and a shared contact point replaced several "
+        "separate routes that had confused officers and partners.",
+        "Cases are screened each morning, and urgent referrals are seen the same "
+        "day where staff are available.",
+    ],
+    [
+        "Caseworkers hold a caseload of about {caseload} people and work with each "
+        "for up to {months} months, longer where needs are complex.",
+        "Support is tailored to each person and can include help with housing, "
+        "benefits, debt, education, training and family relationships.",
+        "The team meets people where they feel comfortable, including at home, in "
+        "community venues and {setting}.",
+        "Workers build trust through regular contact and practical help before "
+        "addressing the behaviour that brought the person to police attention.",
+        "Where a person has several needs at once, a lead worker coordinates the "
+        "services involved so that the person tells their story only once.",
+        "People can return to the service after their case is closed if their "
+        "circumstances change.",
+    ],
+    [
+        "The service is delivered by a partnership of the police, the local "
+        "authority, health commissioners and voluntary sector organisations.",
+        "A steering group chaired by the commissioner's office oversees delivery "
+        "and meets quarterly to review performance and risks.",
+        "Information is shared under an agreement signed by every partner, which "
+        "sets out what may be shared, with whom and for what purpose.",
+        "Neighbourhood policing teams are briefed on the service so that officers "
+        "know when and how to refer.",
+        "Partners in {place} pooled part of their budgets so that no single "
+        "agency carries the cost alone.",
+    ],
+    [
+        "The commissioner provided initial funding of about {amount} pounds a year, "
+        "with match funding from partners.",
+        "Funding was first agreed for {years} years and later extended after a "
+        "review of the first results.",
+        "Most of the budget pays for caseworkers; the rest covers training, "
+        "supervision and a small fund for practical help.",
+        "The service competes for funding each year with other preventative work "
+        "in the police and crime plan.",
+    ],
+    [
+        "Progress is tracked against outcomes agreed at the start, including "
+        "repeat contact with the police, housing stability and engagement with "
+        "other services.",
+        "An evaluation compared people who took part with a similar group who "
+        "did not, over the twelve months after referral.",
+        "Case files and interviews with staff and participants informed a review "
+        "of how the service works in practice.",
+        "Data are collected on every referral, though follow-up after a case is "
+        "closed has proved difficult.",
+        "Some participants said the most useful thing was having one person who "
+        "listened and stayed in contact.",
+    ],
+    [
+        "Partners learnt that the service works best when officers receive "
+        "regular feedback on the people they referred.",
+        "Staff turnover and short funding cycles made it hard to keep experienced "
+        "caseworkers.",
+        "Recording the reasons people decline support helped the team change how "
+        "the first contact is made.",
+        "The approach has since been adapted by neighbouring areas, each changing "
+        "it to suit local services.",
+        "Demand grew faster than expected, and a waiting list was introduced in "
+        "the second year.",
+        "Access to specialist treatment remained the hardest gap to close for "
+        "some participants.",
+    ],
+]
+CLOSING = (
+    "It was generated for demonstrations and benchmarks and describes no real service."
+)
 STATUSES = ["planned", "pilot", "active", "active", "ended", ""]
 STAGES = ["untested", "evaluated-locally", "independently-evaluated", "", ""]
 OUTCOMES = ["worked", "promising", "new-or-innovative", "did-not-work", ""]
@@ -176,11 +290,12 @@ def generate_demo_data(count: int, *, seed: int = 1) -> DemoReport:
             "Load the seed content first: python manage.py load_seed_content"
         )
     rng = random.Random(seed)
+    texts = random.Random(f"demo-texts-{seed}")
     with transaction.atomic():
         first = Initiative.objects.demo().count() + 1
         organisations = _demo_organisations(areas)
         rows = _build_initiatives(
-            rng, first, count, areas, themes, groups, organisations
+            rng, texts, first, count, areas, themes, groups, organisations
         )
         _insert(rows)
         merge_search_words(_published_word_counts(rows))
@@ -221,7 +336,7 @@ class _Row:
     pk: int | None = None
 
 
-def _build_initiatives(rng, first, count, areas, themes, groups, organisations):
+def _build_initiatives(rng, texts, first, count, areas, themes, groups, organisations):
     by_area: dict[int, list[Organisation]] = {}
     for organisation in organisations:
         by_area.setdefault(organisation.police_area_id, []).append(organisation)
@@ -257,16 +372,18 @@ def _build_initiatives(rng, first, count, areas, themes, groups, organisations):
             **defaults,
             "title": f"Demo: {approach} {setting} ({place}) #{number}",
             "slug": f"{DEMO_PREFIX}initiative-{number}",
-            "summary": f"In {place}, {what} {setting}.",
-            "description": " ".join(
+            "summary": _summary(texts, f"In {place}, {what} {setting}.", year),
+            "description": _description(
+                texts,
                 [
                     f"This synthetic entry describes a {approach.lower()} "
                     f"initiative {setting} in {place}.",
                     f"In outline, {what}.",
                     rng.choice(FINDINGS),
-                    "It was generated for demonstrations and benchmarks and "
-                    "describes no real service.",
-                ]
+                ],
+                place=place,
+                setting=setting,
+                year=year,
             ),
             "status": status,
             "start_date": datetime.date(year, month, 1),
@@ -293,6 +410,44 @@ def _build_initiatives(rng, first, count, areas, themes, groups, organisations):
             )
         )
     return rows
+
+
+def _summary(texts: random.Random, opening: str, year: int) -> str:
+    """An opening sentence and two more: a few hundred characters."""
+    aim = texts.choice(SUMMARY_AIMS)
+    delivery = texts.choice(SUMMARY_DELIVERY).format(year=year)
+    return f"{opening} {aim} {delivery}"
+
+
+def _description(texts: random.Random, opening: list[str], **facts: object) -> str:
+    """Paragraphs of 1,000 to 3,000 characters in all, in Markdown.
+
+    After the opening, sections take turns (context, referral, delivery,
+    partnership, funding, evaluation, lessons), a sentence from each, until
+    the length drawn for this entry is reached.
+    """
+    # Most entries are nearer 1,000 characters than 3,000 (median about 1,500).
+    target = 1000 + int(1800 * texts.random() ** 2)
+    facts = {
+        **facts,
+        "days": texts.randint(2, 10),
+        "caseload": texts.randint(12, 40),
+        "months": texts.choice([3, 6, 9, 12]),
+        "amount": f"{texts.randint(4, 60) * 5000:,}",
+        "years": texts.randint(2, 3),
+    }
+    sentences = [*opening]
+    length = sum(len(sentence) + 1 for sentence in [*opening, CLOSING])
+    unused = [texts.sample(section, len(section)) for section in TEXT_SECTIONS]
+    while length < target and any(unused):
+        for section in unused:
+            if section and length < target:
+                sentences.append(section.pop().format(**facts))
+                length += len(sentences[-1]) + 1
+    sentences.append(CLOSING)
+    return "\n\n".join(
+        " ".join(sentences[start : start + 4]) for start in range(0, len(sentences), 4)
+    )
 
 
 def _insert(rows: list[_Row]) -> None:
