@@ -5,7 +5,6 @@ reach a page; bad parameters come back as a message on the page (200), never
 as a 500; an unknown slug is a 404.
 """
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterator
@@ -67,7 +66,7 @@ from initiatives.selectors import (
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
 from practice_library.paging import form_problems, paginate_params
-from practice_library.renderers import spreadsheet_safe
+from practice_library.spreadsheets import FormulaSafeWriter
 from themes.models import Theme
 from themes.selectors import themes_with_counts
 
@@ -189,12 +188,12 @@ class CsvExportView(InitiativeExportView):
         self, request: HttpRequest, rows: Iterator[Initiative]
     ) -> HttpResponseBase:
         def lines() -> Iterator[str]:
-            writer = csv.writer(_Line())
+            writer = FormulaSafeWriter(_Line())
             # A byte order mark, so that spreadsheet programs read UTF-8.
             yield "\ufeff" + writer.writerow(EXPORT_HEADER)
             for initiative in rows:
-                row = spreadsheet_safe(export_row(initiative))
-                yield writer.writerow([row[name] for name in EXPORT_HEADER])
+                row = export_row(initiative)
+                yield writer.writerow(row[name] for name in EXPORT_HEADER)
 
         response = StreamingHttpResponse(
             lines(), content_type="text/csv; charset=utf-8"

@@ -385,9 +385,10 @@ LIBRARY_CONTACT_EMAIL = env_str("LIBRARY_CONTACT_EMAIL")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# A cell starting "=", "+", "-" or "@" is exported as text, never run as a
-# formula by the spreadsheet that opens the file.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Exports never carry a live formula: the admin's export formats are those of
+# practice_library.spreadsheets, which keep every value and make it text.
+# django-import-export's own escaping is off, as it deletes a leading "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # Suggestions from the field: at most this many from one address an hour,
 # and a form sent faster than SUGGESTION_MIN_SECONDS after it was shown is

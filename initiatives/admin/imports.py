@@ -9,6 +9,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from initiatives.imports import InitiativeResource, with_import_relations
+from practice_library.spreadsheets import SPREADSHEET_FORMATS
 
 
 class InitiativeImportForm(ImportForm):
@@ -29,7 +30,7 @@ class InitiativeImportMixin(ImportExportMixin):
 
     resource_classes = [InitiativeResource]
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    export_formats = SPREADSHEET_FORMATS
     import_form_class = InitiativeImportForm
     confirm_form_class = InitiativeConfirmImportForm
 
