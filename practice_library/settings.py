@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: its answer is an admin page for the user signed in.
+    "practice_library.admin_input.AdminNullCharacterMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -411,6 +413,8 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_ADMIN_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The user name as typed, cut to fit django-axes' column (a 500 otherwise).
+AXES_USERNAME_CALLABLE = "practice_library.admin_input.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Sessions end when the browser closes, and after 8 hours in any case.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
