@@ -249,9 +249,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One line per record, control characters escaped, so no client can
+        # forge a line (practice_library.log_lines); tracebacks are indented.
+        "line": {
+            "class": "practice_library.log_lines.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "message": {
+            "class": "practice_library.log_lines.OneLineFormatter",
+            "format": "%(message)s",
+        },
     },
+    "filters": {"debug": {"()": "django.utils.log.RequireDebugTrue"}},
     "handlers": {
+        # Django's own console output with DJANGO_DEBUG=true (runserver's
+        # messages among them), escaped like the rest.
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["debug"],
+            "formatter": "message",
+            "level": "INFO",
+        },
         "requests": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
@@ -276,6 +294,7 @@ LOGGING = {
             "level": "ERROR",
             "propagate": False,
         },
+        "django": {"handlers": ["console"], "level": "INFO"},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
     },
 }
