@@ -11,6 +11,7 @@ from django.core.validators import slug_re
 from initiatives.models import GovernancePeriod, Initiative, PoliceArea
 from initiatives.partial_dates import truncate_to_precision
 from initiatives.validators import web_address_validator
+from practice_library.parameters import unreadable
 from themes.models import Theme
 
 
@@ -259,6 +260,19 @@ class SuggestionForm(forms.Form):
                 "send it again."
             )
         return shown_at
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        # Text that is not text (bytes that were not UTF-8, such as a lone
+        # surrogate) is refused, as the API refuses it, not kept as "�". The
+        # trap says nothing: whatever fills it is dropped anyway.
+        for name, value in list(cleaned.items()):
+            readable = name == "fax_number" or not isinstance(value, str)
+            problem = None if readable else unreadable([value])
+            if problem:
+                self.add_error(name, problem)
+        return cleaned
 
     def add_error(self, field, error):
         # The timing check is about the whole form, not a field people see.

@@ -2,6 +2,7 @@
 
 import re
 import time
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -107,6 +108,28 @@ def test_bad_input_is_explained_on_the_form(client, area, overrides, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert "There is a problem" in response.content.decode()
+    assert not Suggestion.objects.exists()
+    assert not Initiative.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["title", "summary", "description", "submitter_name"])
+def test_text_that_is_not_utf8_is_refused_with_a_message(client, area, field):
+    # A lone surrogate, UTF-8-encoded: bytes that are no text, as a robot
+    # sends them (a browser cannot).
+    data = _data(area) | {field: "Lone %ED%A0%80 surrogate"}
+    body = "&".join(
+        f"{name}={value if name == field else quote(str(value), safe='')}"
+        for name, values in data.items()
+        for value in (values if isinstance(values, list) else [values])
+    )
+
+    response = client.post(
+        reverse(SUGGEST), body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    assert "could not be read (not UTF-8)" in response.content.decode()
+    assert field in response.context["form"].errors
     assert not Suggestion.objects.exists()
     assert not Initiative.objects.exists()
 
