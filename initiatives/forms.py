@@ -1,6 +1,8 @@
 """Forms: curation in the admin and the visitors' search page."""
 
 import datetime
+import re
+import secrets
 import time
 
 from django import forms
@@ -136,12 +138,15 @@ class MapThemeForm(forms.Form):
 
 
 SUGGESTION_FORM_SALT = "initiatives.suggestion-form"
+FORM_NONCE = re.compile(r"[0-9a-f]{32}")
 
 
 def fill_time_token(moment: float | None = None) -> str:
-    """A signed note of when the form was shown, to spot forms sent too fast."""
+    """A signed note of when the form was shown, to spot forms sent too fast,
+    with a random nonce, so that each form shown can be sent only once."""
     return signing.dumps(
-        time.time() if moment is None else moment, salt=SUGGESTION_FORM_SALT
+        [time.time() if moment is None else moment, secrets.token_hex(16)],
+        salt=SUGGESTION_FORM_SALT,
     )
 
 
@@ -161,7 +166,8 @@ class SuggestionForm(forms.Form):
 
     Two quiet checks keep robots out without a third-party CAPTCHA: a field
     people never see (robots fill it in), and a signed note of when the form
-    was shown (robots send it within a second or two).
+    was shown (robots send it within a second or two), which the view lets
+    through once only (``nonce``).
     """
 
     title = forms.CharField(
@@ -233,13 +239,14 @@ class SuggestionForm(forms.Form):
 
     def clean_started(self) -> float:
         try:
-            shown_at = float(
-                signing.loads(
-                    self.cleaned_data["started"],
-                    salt=SUGGESTION_FORM_SALT,
-                    max_age=datetime.timedelta(seconds=self.max_seconds),
-                )
+            moment, nonce = signing.loads(
+                self.cleaned_data["started"],
+                salt=SUGGESTION_FORM_SALT,
+                max_age=datetime.timedelta(seconds=self.max_seconds),
             )
+            shown_at = float(moment)
+            if not isinstance(nonce, str) or not FORM_NONCE.fullmatch(nonce):
+                raise ValueError("not a nonce")
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 "This form was open for too long. Please check your suggestion "
@@ -259,7 +266,13 @@ class SuggestionForm(forms.Form):
                 "That was sent very quickly. Please check your suggestion and "
                 "send it again."
             )
+        self.nonce = nonce
         return shown_at
+
+    @property
+    def nonce_key(self) -> str:
+        """The cache key that remembers this form was sent (after is_valid)."""
+        return f"suggestion-form-sent:{self.nonce}"
 
     def clean(self):
         super().clean()

@@ -29,7 +29,7 @@ from django_filters.views import FilterMixin
 
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
 from initiatives.filters import InitiativeFilterSet
-from initiatives.forms import MapThemeForm, SuggestionForm
+from initiatives.forms import MapThemeForm, SuggestionForm, fill_time_token
 from initiatives.metadata import (
     briefing_citation,
     briefing_json_ld,
@@ -435,6 +435,12 @@ def _count_suggestion(request) -> None:
     count_in_window(_rate_key(request), settings.SUGGESTION_RATE_WINDOW)
 
 
+SENT_ALREADY = (
+    "This form has been sent already. If this is another suggestion, check it "
+    "and send it again."
+)
+
+
 class SuggestView(FormView):
     """The public form through which the field suggests an initiative.
 
@@ -459,6 +465,11 @@ class SuggestView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        # One form shown, one suggestion: the nonce is remembered (in the
+        # shared cache, as long as the form's note is valid) once it is sent.
+        if count_in_window(form.nonce_key, form.max_seconds) > 1:
+            form.add_error(None, SENT_ALREADY)
+            return self.form_invalid(form)
         if not form.is_trapped:
             data = form.cleaned_data
             try:
@@ -480,6 +491,13 @@ class SuggestView(FormView):
                 return self.form_invalid(form)
         _count_suggestion(self.request)
         return redirect("initiatives:suggest-thanks")
+
+    def form_invalid(self, form):
+        # The form shown again is a new form: its note is new (so one that
+        # was used, or open too long, does not block the corrected one).
+        form.data = form.data.copy()
+        form.data["started"] = fill_time_token()
+        return super().form_invalid(form)
 
 
 class SuggestThanksView(TemplateView):

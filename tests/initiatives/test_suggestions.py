@@ -5,13 +5,14 @@ import time
 from urllib.parse import quote
 
 import pytest
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.templatetags.static import static
 from django.urls import reverse
 
 from initiatives.admin.curation import SuggestionResource
 from initiatives.exports import export_row
-from initiatives.forms import fill_time_token
+from initiatives.forms import SUGGESTION_FORM_SALT, fill_time_token
 from initiatives.imports import InitiativeResource
 from initiatives.models import EditorialState, Initiative, Suggestion
 from initiatives.services.publishing import publish_initiative
@@ -160,6 +161,40 @@ def test_forms_sent_too_fast_or_with_a_bad_timestamp_are_refused(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Suggestion.objects.exists()
+
+
+def test_one_form_sends_one_suggestion(client, area):
+    data = _data(area)
+
+    first = client.post(reverse(SUGGEST), data)
+    again = client.post(reverse(SUGGEST), data)
+
+    assert first.status_code == 302
+    assert again.status_code == 200
+    assert "This form has been sent already" in again.content.decode()
+    assert Suggestion.objects.count() == 1
+    # The form shown again carries a new note, which works once it is due.
+    renewed = again.context["form"]["started"].value()
+    assert renewed != data["started"]
+    assert (
+        signing.loads(renewed, salt=SUGGESTION_FORM_SALT)[1]
+        != (signing.loads(data["started"], salt=SUGGESTION_FORM_SALT)[1])
+    )
+
+
+def test_a_form_refused_for_its_note_is_shown_with_a_new_one(client, area, settings):
+    expired = fill_time_token(time.time() - 2 * 86400)
+
+    refused = client.post(reverse(SUGGEST), _data(area, started=expired))
+    settings.SUGGESTION_MIN_SECONDS = 0  # as if the visitor took a while
+    sent = client.post(
+        reverse(SUGGEST),
+        _data(area, started=refused.context["form"]["started"].value()),
+    )
+
+    assert "open for too long" in refused.content.decode()
+    assert sent.status_code == 302
+    assert Suggestion.objects.count() == 1
 
 
 def test_suggestions_are_rate_limited_per_address(client, area, settings):
