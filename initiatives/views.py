@@ -450,6 +450,8 @@ class SuggestView(FormView):
 
     template_name = "initiatives/suggestion_form.html"
     form_class = SuggestionForm
+    # FormView would take PUT as POST; a form is only ever POSTed.
+    http_method_names = ["get", "head", "post", "options"]
 
     def get_form_kwargs(self):
         return {
