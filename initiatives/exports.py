@@ -13,7 +13,6 @@ from django.db.models import Prefetch, QuerySet
 
 from initiatives.models import Initiative, InitiativeOrganisation
 from initiatives.partial_dates import partial_date_iso
-from practice_library.renderers import spreadsheet_safe  # noqa: F401 (shared with the page downloads)
 
 
 def _joined(values) -> str:

@@ -25,10 +25,10 @@ from initiatives.models import (
     BriefingMention,
     Initiative,
     InitiativeOrganisation,
-    Organisation,
     PoliceArea,
     TargetGroup,
 )
+from initiatives.selectors import public_organisations
 from practice_library.result_cache import cached_many, result_key
 from themes.models import Theme
 
@@ -96,7 +96,7 @@ def _with_selection(
         missing = selected - {option.value for option in options}
         marked += [
             FacetOption(organisation.slug, str(organisation), 0, True)
-            for organisation in Organisation.objects.filter(slug__in=missing)
+            for organisation in public_organisations().filter(slug__in=missing)
         ]
     return marked
 

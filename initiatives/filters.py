@@ -38,7 +38,6 @@ from initiatives.models import (
     Initiative,
     InitiativeOrganisation,
     Nation,
-    Organisation,
     PoliceArea,
     Region,
     TargetGroup,
@@ -150,19 +149,14 @@ class Facet(django_filters.Filter):
 
     ``count`` takes the ids of the initiatives that match every other filter
     and gives each option with its count (``initiatives.facets``). A slug
-    filter may say which slugs the API's documentation lists (``listed``),
-    when it accepts more than the public may see listed.
+    filter whose options are curators' data (organisations, briefings) takes
+    only what the public may see: its public selector is its queryset, so a
+    hidden row's slug is refused exactly like an unknown one, and is never
+    listed, counted, shown as chosen or documented.
     """
 
-    def __init__(
-        self,
-        *args: Any,
-        count: Count,
-        listed: Callable[[], QuerySet] | None = None,
-        **kwargs: Any,
-    ):
+    def __init__(self, *args: Any, count: Count, **kwargs: Any):
         self.count = count
-        self.listed = listed
         super().__init__(*args, **kwargs)
 
 
@@ -287,15 +281,13 @@ class InitiativeFilterSet(django_filters.FilterSet):
         count=facets.briefings,
         empty_label="Any briefing, or none",
     )
-    # Any organisation is a valid value; the documentation lists the public ones.
     organisation = SlugFacet(
         label="Organisation",
-        queryset=Organisation.objects.all(),
+        queryset=public_organisations(),
         field_name="organisations",
         to_field_name="slug",
         method="filter_organisation",
         count=facets.organisations,
-        listed=public_organisations,
         empty_label="Any organisation",
         help_text="Organisation slug, in any role (lead, partner, commissioner, funder).",
     )

@@ -1,6 +1,8 @@
 """Forms: curation in the admin and the visitors' search page."""
 
 import datetime
+import re
+import secrets
 import time
 
 from django import forms
@@ -11,6 +13,7 @@ from django.core.validators import slug_re
 from initiatives.models import GovernancePeriod, Initiative, PoliceArea
 from initiatives.partial_dates import truncate_to_precision
 from initiatives.validators import web_address_validator
+from practice_library.parameters import unreadable
 from themes.models import Theme
 
 
@@ -135,12 +138,15 @@ class MapThemeForm(forms.Form):
 
 
 SUGGESTION_FORM_SALT = "initiatives.suggestion-form"
+FORM_NONCE = re.compile(r"[0-9a-f]{32}")
 
 
 def fill_time_token(moment: float | None = None) -> str:
-    """A signed note of when the form was shown, to spot forms sent too fast."""
+    """A signed note of when the form was shown, to spot forms sent too fast,
+    with a random nonce, so that each form shown can be sent only once."""
     return signing.dumps(
-        time.time() if moment is None else moment, salt=SUGGESTION_FORM_SALT
+        [time.time() if moment is None else moment, secrets.token_hex(16)],
+        salt=SUGGESTION_FORM_SALT,
     )
 
 
@@ -160,7 +166,8 @@ class SuggestionForm(forms.Form):
 
     Two quiet checks keep robots out without a third-party CAPTCHA: a field
     people never see (robots fill it in), and a signed note of when the form
-    was shown (robots send it within a second or two).
+    was shown (robots send it within a second or two), which the view lets
+    through once only (``nonce``).
     """
 
     title = forms.CharField(
@@ -232,13 +239,14 @@ class SuggestionForm(forms.Form):
 
     def clean_started(self) -> float:
         try:
-            shown_at = float(
-                signing.loads(
-                    self.cleaned_data["started"],
-                    salt=SUGGESTION_FORM_SALT,
-                    max_age=datetime.timedelta(seconds=self.max_seconds),
-                )
+            moment, nonce = signing.loads(
+                self.cleaned_data["started"],
+                salt=SUGGESTION_FORM_SALT,
+                max_age=datetime.timedelta(seconds=self.max_seconds),
             )
+            shown_at = float(moment)
+            if not isinstance(nonce, str) or not FORM_NONCE.fullmatch(nonce):
+                raise ValueError("not a nonce")
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 "This form was open for too long. Please check your suggestion "
@@ -258,7 +266,26 @@ class SuggestionForm(forms.Form):
                 "That was sent very quickly. Please check your suggestion and "
                 "send it again."
             )
+        self.nonce = nonce
         return shown_at
+
+    @property
+    def nonce_key(self) -> str:
+        """The cache key that remembers this form was sent (after is_valid)."""
+        return f"suggestion-form-sent:{self.nonce}"
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        # Text that is not text (bytes that were not UTF-8, such as a lone
+        # surrogate) is refused, as the API refuses it, not kept as "�". The
+        # trap says nothing: whatever fills it is dropped anyway.
+        for name, value in list(cleaned.items()):
+            readable = name == "fax_number" or not isinstance(value, str)
+            problem = None if readable else unreadable([value])
+            if problem:
+                self.add_error(name, problem)
+        return cleaned
 
     def add_error(self, field, error):
         # The timing check is about the whole form, not a field people see.

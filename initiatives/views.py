@@ -5,7 +5,6 @@ reach a page; bad parameters come back as a message on the page (200), never
 as a 500; an unknown slug is a 404.
 """
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from django_filters.views import FilterMixin
 
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
 from initiatives.filters import InitiativeFilterSet
-from initiatives.forms import MapThemeForm, SuggestionForm
+from initiatives.forms import MapThemeForm, SuggestionForm, fill_time_token
 from initiatives.metadata import (
     briefing_citation,
     briefing_json_ld,
@@ -67,7 +66,7 @@ from initiatives.selectors import (
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
 from practice_library.paging import form_problems, paginate_params
-from practice_library.renderers import spreadsheet_safe
+from practice_library.spreadsheets import FormulaSafeWriter
 from themes.models import Theme
 from themes.selectors import themes_with_counts
 
@@ -189,12 +188,12 @@ class CsvExportView(InitiativeExportView):
         self, request: HttpRequest, rows: Iterator[Initiative]
     ) -> HttpResponseBase:
         def lines() -> Iterator[str]:
-            writer = csv.writer(_Line())
+            writer = FormulaSafeWriter(_Line())
             # A byte order mark, so that spreadsheet programs read UTF-8.
             yield "\ufeff" + writer.writerow(EXPORT_HEADER)
             for initiative in rows:
-                row = spreadsheet_safe(export_row(initiative))
-                yield writer.writerow([row[name] for name in EXPORT_HEADER])
+                row = export_row(initiative)
+                yield writer.writerow(row[name] for name in EXPORT_HEADER)
 
         response = StreamingHttpResponse(
             lines(), content_type="text/csv; charset=utf-8"
@@ -436,6 +435,12 @@ def _count_suggestion(request) -> None:
     count_in_window(_rate_key(request), settings.SUGGESTION_RATE_WINDOW)
 
 
+SENT_ALREADY = (
+    "This form has been sent already. If this is another suggestion, check it "
+    "and send it again."
+)
+
+
 class SuggestView(FormView):
     """The public form through which the field suggests an initiative.
 
@@ -445,6 +450,8 @@ class SuggestView(FormView):
 
     template_name = "initiatives/suggestion_form.html"
     form_class = SuggestionForm
+    # FormView would take PUT as POST; a form is only ever POSTed.
+    http_method_names = ["get", "head", "post", "options"]
 
     def get_form_kwargs(self):
         return {
@@ -460,6 +467,11 @@ class SuggestView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        # One form shown, one suggestion: the nonce is remembered (in the
+        # shared cache, as long as the form's note is valid) once it is sent.
+        if count_in_window(form.nonce_key, form.max_seconds) > 1:
+            form.add_error(None, SENT_ALREADY)
+            return self.form_invalid(form)
         if not form.is_trapped:
             data = form.cleaned_data
             try:
@@ -481,6 +493,13 @@ class SuggestView(FormView):
                 return self.form_invalid(form)
         _count_suggestion(self.request)
         return redirect("initiatives:suggest-thanks")
+
+    def form_invalid(self, form):
+        # The form shown again is a new form: its note is new (so one that
+        # was used, or open too long, does not block the corrected one).
+        form.data = form.data.copy()
+        form.data["started"] = fill_time_token()
+        return super().form_invalid(form)
 
 
 class SuggestThanksView(TemplateView):

@@ -21,17 +21,17 @@ from typing import Any
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
 from practice_library.history import recorded_as
+from practice_library.spreadsheets import SPREADSHEET_FORMATS
 
 
 class SpreadsheetExportMixin(ExportMixin):
-    """Export of the (filtered) change list as CSV or XLSX."""
+    """Export of the (filtered) change list as CSV or XLSX, formula-safe."""
 
-    export_formats = [CSV, XLSX]
+    export_formats = SPREADSHEET_FORMATS
 
 
 class RestorableHistoryAdmin(SimpleHistoryAdmin):

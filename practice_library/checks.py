@@ -21,3 +21,21 @@ def shared_cache(app_configs, **kwargs) -> list[Warning]:
             id="practice_library.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def admin_address(app_configs, **kwargs) -> list[Warning]:
+    """The admin at the default address is the first place robots try."""
+    if settings.ADMIN_URL != "admin/":
+        return []
+    return [
+        Warning(
+            "The admin is at the default address, /admin/.",
+            hint=(
+                "Set DJANGO_ADMIN_URL to an address that cannot be guessed "
+                "(e.g. curation-7x2k/): robots that try passwords look for "
+                "/admin/ first."
+            ),
+            id="practice_library.W002",
+        )
+    ]

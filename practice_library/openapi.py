@@ -216,8 +216,7 @@ class FilterSetParameters(DjangoFilterExtension):
 
 
 def _listed_slugs(filter_field: django_filters.Filter) -> list[str]:
-    listed = getattr(filter_field, "listed", None)
-    queryset = listed() if listed is not None else filter_field.queryset
+    queryset = filter_field.queryset
     to_field = filter_field.extra.get("to_field_name", "slug")
     return list(queryset.order_by(to_field).values_list(to_field, flat=True))
 

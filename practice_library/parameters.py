@@ -6,12 +6,15 @@ the paging) refuses, against the parameter's name:
 - several different values for a parameter that takes one (a field that is
   not a multiple-choice field); the same value twice is taken once;
 - values that are not text: a NUL character, or bytes that were not UTF-8
-  (Django decodes them as U+FFFD). Such a value never reaches a field, let
-  alone the database, which would refuse a NUL with an error of its own.
+  (Django decodes them as U+FFFD; a lone surrogate is never text either).
+  Such a value never reaches a field, let alone the database, which would
+  refuse a NUL with an error of its own. Forms of other kinds use the same
+  rule (``unreadable``): the suggestion form does.
 
 Parameters no form knows are ignored, on the pages and in the API alike.
 """
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +23,7 @@ from django.http import QueryDict
 
 NULL_CHARACTERS = "Null characters are not allowed."
 NOT_UTF8 = "This value has characters that could not be read (not UTF-8)."
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def takes_many(field: forms.Field) -> bool:
@@ -40,8 +44,9 @@ def unreadable(values: list[str]) -> str | None:
     if any("\x00" in value for value in values):
         return NULL_CHARACTERS
     # Bytes that are not UTF-8 (such as a lone surrogate, %ED%A0%80) arrive
-    # decoded as U+FFFD REPLACEMENT CHARACTER.
-    if any("\ufffd" in value for value in values):
+    # decoded as U+FFFD REPLACEMENT CHARACTER; a surrogate given as such (by
+    # code, not a request) cannot be stored as text either.
+    if any("\ufffd" in value or SURROGATE.search(value) for value in values):
         return NOT_UTF8
     return None
 

@@ -3,6 +3,9 @@
 The query string is kept, since it says what was searched, but the value of
 any parameter whose name suggests a secret is replaced, and nothing from
 headers, cookies or bodies (passwords, API keys, session ids) is logged.
+Every field is written through ``practice_library.log_lines.printable``, so
+a path such as ``/%0d%0a...`` or ``/%00`` cannot write a line of its own or
+a raw control character, whichever handler the line goes to.
 """
 
 import logging
@@ -13,21 +16,25 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.http import HttpRequest, HttpResponse
 
+from practice_library.log_lines import printable
+
 logger = logging.getLogger("practice_library.requests")
 SECRET_PARAMETER = re.compile(r"key|token|secret|password|passwd|session|csrf", re.I)
 REDACTED = "[redacted]"
 
 
 def loggable_path(request: HttpRequest) -> str:
+    """The path and query string, secrets redacted, on one printable line."""
     path = request.path
     query = request.META.get("QUERY_STRING", "")
     if not query:
-        return path
+        return printable(path)
     pairs = [
         (name, REDACTED if SECRET_PARAMETER.search(name) else value)
         for name, value in parse_qsl(query, keep_blank_values=True)
     ]
-    return f"{path}?{urlencode(pairs, safe='/:,')}"
+    # urlencode percent-encodes what the query string held, controls included.
+    return printable(f"{path}?{urlencode(pairs, safe='/:,')}")
 
 
 class RequestLogMiddleware:
@@ -38,14 +45,15 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         milliseconds = (time.perf_counter() - started) * 1000
+        method = printable(request.method or "")
         logger.info(
             "%s %s %s %.1fms",
-            request.method,
+            method,
             loggable_path(request),
             response.status_code,
             milliseconds,
             extra={
-                "method": request.method,
+                "method": method,
                 "status": response.status_code,
                 "duration_ms": round(milliseconds, 1),
             },

@@ -138,9 +138,13 @@ MIDDLEWARE = [
     "practice_library.viewsets.NotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a method an address does not take is a 405.
+    "practice_library.methods.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: its answer is an admin page for the user signed in.
+    "practice_library.admin_input.AdminNullCharacterMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -247,9 +251,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One line per record, control characters escaped, so no client can
+        # forge a line (practice_library.log_lines); tracebacks are indented.
+        "line": {
+            "class": "practice_library.log_lines.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "message": {
+            "class": "practice_library.log_lines.OneLineFormatter",
+            "format": "%(message)s",
+        },
     },
+    "filters": {"debug": {"()": "django.utils.log.RequireDebugTrue"}},
     "handlers": {
+        # Django's own console output with DJANGO_DEBUG=true (runserver's
+        # messages among them), escaped like the rest.
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["debug"],
+            "formatter": "message",
+            "level": "INFO",
+        },
         "requests": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
@@ -274,6 +296,7 @@ LOGGING = {
             "level": "ERROR",
             "propagate": False,
         },
+        "django": {"handlers": ["console"], "level": "INFO"},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
     },
 }
@@ -385,9 +408,10 @@ LIBRARY_CONTACT_EMAIL = env_str("LIBRARY_CONTACT_EMAIL")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# A cell starting "=", "+", "-" or "@" is exported as text, never run as a
-# formula by the spreadsheet that opens the file.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Exports never carry a live formula: the admin's export formats are those of
+# practice_library.spreadsheets, which keep every value and make it text.
+# django-import-export's own escaping is off, as it deletes a leading "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # Suggestions from the field: at most this many from one address an hour,
 # and a form sent faster than SUGGESTION_MIN_SECONDS after it was shown is
@@ -410,6 +434,8 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_ADMIN_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The user name as typed, cut to fit django-axes' column (a 500 otherwise).
+AXES_USERNAME_CALLABLE = "practice_library.admin_input.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Sessions end when the browser closes, and after 8 hours in any case.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)

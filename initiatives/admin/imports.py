@@ -1,14 +1,20 @@
 """Importing initiatives from a spreadsheet in the admin, on the same resource
-as ``manage.py import_initiatives``."""
+as ``manage.py import_initiatives``; the confirmation reaches only the same
+user's upload (``practice_library.pending_imports``)."""
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ImportForm
 
 from initiatives.imports import InitiativeResource, with_import_relations
+from practice_library.pending_imports import (
+    PendingImportConfirmForm,
+    PendingImportMixin,
+)
+from practice_library.spreadsheets import SPREADSHEET_FORMATS
 
 
 class InitiativeImportForm(ImportForm):
@@ -20,16 +26,16 @@ class InitiativeImportForm(ImportForm):
     )
 
 
-class InitiativeConfirmImportForm(ConfirmImportForm):
+class InitiativeConfirmImportForm(PendingImportConfirmForm):
     allow_duplicates = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class InitiativeImportMixin(ImportExportMixin):
+class InitiativeImportMixin(PendingImportMixin, ImportExportMixin):
     """The admin's import page, on the same resource as the command."""
 
     resource_classes = [InitiativeResource]
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    export_formats = SPREADSHEET_FORMATS
     import_form_class = InitiativeImportForm
     confirm_form_class = InitiativeConfirmImportForm
 

@@ -57,6 +57,67 @@ def test_a_successful_login_resets_the_count(client, settings):
         assert _sign_in(client, "pat", "wrong password").status_code == 200
 
 
+@pytest.mark.parametrize("length", [256, 300, 5000])
+def test_a_user_name_longer_than_the_lockout_record_is_a_failed_sign_in(
+    settings, length
+):
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    client = Client(raise_request_exception=False)  # anonymous, as anyone
+    name = "x" * length
+
+    first = _sign_in(client, name, "wrong password")
+    locked = _sign_in(client, name, "wrong password")
+
+    assert first.status_code == 200
+    assert "Please enter the correct username and password" in first.content.decode()
+    assert locked.status_code == 429  # counted like any other name
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == name[:255]
+
+
+def test_a_user_name_with_a_null_character_is_a_failed_sign_in(settings):
+    settings.AXES_ENABLED = True
+    client = Client(raise_request_exception=False)
+
+    response = _sign_in(client, "pat\x00", "wrong password")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("address", "query"),
+    [
+        (
+            "admin:autocomplete",
+            {
+                "term": "\x00",
+                "app_label": "initiatives",
+                "model_name": "initiative",
+                "field_name": "police_areas",
+            },
+        ),
+        ("admin:initiatives_initiative_changelist", {"q": "hub\x00"}),
+        ("admin:initiatives_initiative_changelist", {"state__exact": "\x00"}),
+        ("admin:initiatives_organisation_changelist", {"q\x00": "hub"}),
+        ("admin:themes_theme_changelist", {"q": "\x00"}),
+    ],
+    ids=["autocomplete", "search", "filter", "name", "theme-search"],
+)
+def test_a_null_character_in_an_admin_address_is_a_400_not_a_500(address, query):
+    client = Client(raise_request_exception=False)
+    client.force_login(make_publisher())
+
+    response = client.get(reverse(address), query)
+
+    assert response.status_code == 400
+    assert "null character (%00)" in response.content.decode()
+    if address == "admin:autocomplete":
+        assert response["Content-Type"] == "application/json"
+
+
 def test_sessions_end_with_the_browser_and_after_eight_hours(client, settings):
     settings.AXES_ENABLED = True
     make_publisher(username="pat")

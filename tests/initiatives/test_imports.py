@@ -3,10 +3,13 @@
 import csv
 import datetime
 import io
+import tempfile
+import uuid
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -339,6 +342,118 @@ def test_admin_import_refuses_duplicates_unless_asked(client, vocabulary):
     assert confirm.initial["allow_duplicates"] is True
     client.post(_import_url("process_import"), confirm.initial)
     assert Initiative.objects.filter(title="Street triage").count() == 2
+
+
+# -- the file between preview and confirmation ---------------------------------
+
+# A file an import would happily read: it must never be read or removed.
+VICTIM_CONTENT = "title,police_areas\nSmuggled in,kent\n"
+
+
+@pytest.fixture
+def victim_file():
+    """A file in the system's temporary folder, as another program's would be."""
+    path = Path(tempfile.gettempdir()) / f"victim-{uuid.uuid4().hex}.csv"
+    path.write_text(VICTIM_CONTENT, encoding="utf-8")
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def _refusal(response) -> str:
+    assert response.status_code == 302
+    assert response.url == _import_url()
+    *_, last = get_messages(response.wsgi_request)  # messages not yet shown
+    assert last.level_tag == "error"
+    return str(last)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        lambda path: f"../../{path.parent.name}/{path.name}",
+        lambda path: str(path),
+        lambda path: path.name,
+    ],
+    ids=["traversing", "absolute", "bare-name"],
+)
+def test_a_confirmation_naming_any_other_file_is_refused_and_the_file_survives(
+    client, vocabulary, victim_file, name
+):
+    client.force_login(make_editor())
+
+    response = client.post(
+        _import_url("process_import"),
+        {
+            "import_file_name": name(victim_file),
+            "original_file_name": "initiatives.csv",
+            "format": "0",
+            "resource": "0",
+        },
+    )
+
+    assert victim_file.read_text(encoding="utf-8") == VICTIM_CONTENT
+    assert not Initiative.objects.exists()
+    assert "does not come from your own preview" in _refusal(response)
+
+
+def test_another_users_pending_import_can_be_neither_read_nor_confirmed(
+    client, vocabulary
+):
+    owner, other = make_editor(), make_editor()
+    client.force_login(owner)
+    confirm = dict(
+        _upload(client, "title,police_areas\nStreet triage,kent\n")
+        .context["confirm_form"]
+        .initial
+    )
+
+    client.force_login(other)
+    refused = client.post(_import_url("process_import"), confirm)
+
+    assert not Initiative.objects.exists()
+    assert "does not come from your own preview" in _refusal(refused)
+    # The owner's upload was neither read nor removed: the owner confirms it.
+    client.force_login(owner)
+    assert client.post(_import_url("process_import"), confirm).status_code == 302
+    created = Initiative.objects.get()
+    assert created.title == "Street triage"
+    assert created.history.first().history_user == owner
+
+
+def test_a_confirmation_is_refused_once_used_or_expired(client, vocabulary, settings):
+    client.force_login(make_editor())
+    confirm = dict(
+        _upload(client, "title,police_areas\nStreet triage,kent\n")
+        .context["confirm_form"]
+        .initial
+    )
+    client.post(_import_url("process_import"), confirm)
+
+    again = client.post(_import_url("process_import"), confirm)
+
+    assert "no longer kept" in _refusal(again)
+    assert Initiative.objects.count() == 1
+
+    tampered = {**confirm, "import_file_name": confirm["import_file_name"] + "x"}
+    refused = client.post(_import_url("process_import"), tampered)
+    assert "does not come from your own preview" in _refusal(refused)
+
+
+def test_a_preview_too_old_is_refused(client, vocabulary, monkeypatch):
+    from practice_library import pending_imports
+
+    client.force_login(make_editor())
+    confirm = dict(
+        _upload(client, "title,police_areas\nStreet triage,kent\n")
+        .context["confirm_form"]
+        .initial
+    )
+    monkeypatch.setattr(pending_imports, "PENDING_IMPORT_SECONDS", -1)
+
+    response = client.post(_import_url("process_import"), confirm)
+
+    assert "previewed too long ago" in _refusal(response)
+    assert not Initiative.objects.exists()
 
 
 def test_admin_confirm_step_is_all_or_nothing(client, vocabulary):

@@ -164,7 +164,6 @@ def _surfaces(library: Library) -> list[str]:
         reverse("initiatives:home"),
         search,
         f"{search}?police_area={area}&theme={theme}&target_group=women",
-        f"{search}?organisation={organisation}",
         f"{search}?ordering=-updated_at&page_size=100",
         reverse("initiatives:export-csv"),
         reverse("initiatives:export-json") + f"?police_area={area}",
@@ -187,7 +186,6 @@ def _surfaces(library: Library) -> list[str]:
         + "?facets=theme,police_area,nation,region,target_group,status,"
         "evidence_min,briefing,organisation",
         reverse("api:initiative-list") + "?format=csv&page_size=100",
-        reverse("api:initiative-list") + f"?organisation={organisation}",
         reverse("api:briefing-list"),
         reverse("api:briefing-list") + "?format=csv",
         reverse("api:organisation-list"),
@@ -209,9 +207,13 @@ def _surfaces(library: Library) -> list[str]:
                 reverse("api:briefing-detail", args=[briefing.slug]),
             ]
     if library.published or any(b.state == P for b in library.briefings):
+        # Only a public organisation is a filter's option (an organisation
+        # known only from hidden work is refused like an unknown one).
         paths += [
             reverse("initiatives:organisation-detail", args=[organisation]),
             reverse("api:organisation-detail", args=[organisation]),
+            f"{search}?organisation={organisation}",
+            reverse("api:initiative-list") + f"?organisation={organisation}",
         ]
     return paths
 
@@ -247,6 +249,8 @@ def _check_hidden_entries_are_not_found(client, library: Library) -> None:
     )
     public = library.published or any(b.state == P for b in library.briefings)
     assert organisation.status_code == (200 if public else 404)
+    filtered = client.get(reverse("api:initiative-list"), {"organisation": "trust"})
+    assert filtered.status_code == (200 if public else 400)
 
 
 def _check_search(client, library: Library) -> None:

@@ -15,7 +15,12 @@ import pytest
 from django.urls import reverse
 
 from initiatives.models import Initiative
-from tests.initiatives.test_api import BAD_INPUTS, HIDDEN_PROBES, PARITY_QUERIES
+from tests.initiatives.test_api import (
+    BAD_INPUTS,
+    HIDDEN_PROBES,
+    HIDDEN_SLUG_PROBES,
+    PARITY_QUERIES,
+)
 from tests.initiatives.test_filters import BAD_VALUES
 from tests.initiatives.test_hostile_input import EVERY_PAGE, MARKUP, RAW, SQL
 from tests.initiatives.test_views import BAD_INPUT
@@ -47,6 +52,7 @@ def _without_api_only(query: str) -> str:
 INPUTS = {
     "valid searches (test_api)": PARITY_QUERIES,
     "probes for hidden entries (test_api)": HIDDEN_PROBES,
+    "hidden rows named in filters (test_api)": HIDDEN_SLUG_PROBES,
     "bad input (test_api)": [
         query for query, parameter in BAD_INPUTS if parameter not in API_ONLY
     ],
@@ -107,7 +113,7 @@ def test_the_page_and_the_api_agree(client, source):
     kinds = {page[0] for page, _ in outcomes.values()}
     if source.startswith(("valid", "probes")):
         assert kinds == {"listed"}
-    elif source.startswith("bad"):
+    elif source.startswith(("bad", "hidden")):
         assert kinds == {"refused"}
     else:
         assert kinds == {"listed", "refused"} or source.startswith("every")

@@ -2,15 +2,17 @@
 
 import re
 import time
+from urllib.parse import quote
 
 import pytest
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.templatetags.static import static
 from django.urls import reverse
 
 from initiatives.admin.curation import SuggestionResource
 from initiatives.exports import export_row
-from initiatives.forms import fill_time_token
+from initiatives.forms import SUGGESTION_FORM_SALT, fill_time_token
 from initiatives.imports import InitiativeResource
 from initiatives.models import EditorialState, Initiative, Suggestion
 from initiatives.services.publishing import publish_initiative
@@ -111,6 +113,28 @@ def test_bad_input_is_explained_on_the_form(client, area, overrides, message):
     assert not Initiative.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["title", "summary", "description", "submitter_name"])
+def test_text_that_is_not_utf8_is_refused_with_a_message(client, area, field):
+    # A lone surrogate, UTF-8-encoded: bytes that are no text, as a robot
+    # sends them (a browser cannot).
+    data = _data(area) | {field: "Lone %ED%A0%80 surrogate"}
+    body = "&".join(
+        f"{name}={value if name == field else quote(str(value), safe='')}"
+        for name, values in data.items()
+        for value in (values if isinstance(values, list) else [values])
+    )
+
+    response = client.post(
+        reverse(SUGGEST), body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    assert "could not be read (not UTF-8)" in response.content.decode()
+    assert field in response.context["form"].errors
+    assert not Suggestion.objects.exists()
+    assert not Initiative.objects.exists()
+
+
 def test_a_filled_honeypot_is_thanked_and_dropped(client, area):
     response = client.post(reverse(SUGGEST), _data(area, fax_number="+44 20 0000 0000"))
 
@@ -137,6 +161,40 @@ def test_forms_sent_too_fast_or_with_a_bad_timestamp_are_refused(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Suggestion.objects.exists()
+
+
+def test_one_form_sends_one_suggestion(client, area):
+    data = _data(area)
+
+    first = client.post(reverse(SUGGEST), data)
+    again = client.post(reverse(SUGGEST), data)
+
+    assert first.status_code == 302
+    assert again.status_code == 200
+    assert "This form has been sent already" in again.content.decode()
+    assert Suggestion.objects.count() == 1
+    # The form shown again carries a new note, which works once it is due.
+    renewed = again.context["form"]["started"].value()
+    assert renewed != data["started"]
+    assert (
+        signing.loads(renewed, salt=SUGGESTION_FORM_SALT)[1]
+        != (signing.loads(data["started"], salt=SUGGESTION_FORM_SALT)[1])
+    )
+
+
+def test_a_form_refused_for_its_note_is_shown_with_a_new_one(client, area, settings):
+    expired = fill_time_token(time.time() - 2 * 86400)
+
+    refused = client.post(reverse(SUGGEST), _data(area, started=expired))
+    settings.SUGGESTION_MIN_SECONDS = 0  # as if the visitor took a while
+    sent = client.post(
+        reverse(SUGGEST),
+        _data(area, started=refused.context["form"]["started"].value()),
+    )
+
+    assert "open for too long" in refused.content.decode()
+    assert sent.status_code == 302
+    assert Suggestion.objects.count() == 1
 
 
 def test_suggestions_are_rate_limited_per_address(client, area, settings):

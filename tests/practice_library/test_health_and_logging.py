@@ -1,8 +1,11 @@
 import io
 import logging
+import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +169,63 @@ def test_errors_reach_stderr_with_a_traceback_and_no_secret_reaches_any_log(
         assert text
         for secret in secrets:
             assert secret not in text, secret
+
+
+# -- no client can forge a log line -----------------------------------------------
+
+# A request line as the log writes one, to be smuggled into another's path.
+FORGED = "2026-01-01 00:00:00,000 INFO practice_library.requests GET /admin/ 200 1.0ms"
+RECORD_START = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} [A-Z]+ ")
+
+
+def _records(text: str) -> list[str]:
+    """Each record's own line; a traceback's lines are indented below it."""
+    lines = text.splitlines()
+    assert all(RECORD_START.match(line) or line.startswith("  ") for line in lines)
+    return [line for line in lines if RECORD_START.match(line)]
+
+
+def test_control_characters_in_an_address_cannot_forge_a_log_line(log_output):
+    streams, everything = log_output
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    sent = [
+        client.get(f"/themes/%0d%0a{quote(FORGED)}"),
+        client.get("/themes/nul%00byte/"),
+        client.get("/themes/", QUERY_STRING=f"q=%0d%0a{quote(FORGED)}%00&x%0a=1"),
+        client.get("/initiatives/%E2%80%AEreversed%C2%85next%E2%80%A8line"),
+        # Django's own warning names the path (stderr): a CSRF failure, on
+        # the admin's catch-all address (which no line feed can reach).
+        client.post(f"/admin/%0d{quote(FORGED)}"),
+    ]
+
+    stdout, stderr = streams["stdout"].getvalue(), streams["stderr"].getvalue()
+    assert sent[-1].status_code == 403
+    requests = _records(stdout)
+    assert len(requests) == len(sent)  # one line each, and no other
+    assert not any(FORGED in line.partition(" INFO ")[0] for line in requests)
+    assert "GET /themes/\\r\\n2026-01-01 00:00:00,000 INFO" in requests[0]
+    assert "GET /themes/nul\\x00byte/ 404 " in requests[1]
+    assert "q=%0D%0A2026-01-01" in requests[2] and "%00&x%0A=1" in requests[2]
+    assert "/initiatives/\\u202ereversed\\x85next\\u2028line " in requests[3]
+    (warning,) = [line for line in _records(stderr) if "csrf" in line]
+    assert "Forbidden (CSRF cookie not set.): /admin/\\r2026-01-01" in warning
+    for text in (stdout, stderr):
+        assert not set(text) & {"\x00", "\r", "\x85", "\u2028", "\u202e"}
+
+
+def test_a_traceback_stays_below_its_record(client, monkeypatch, log_output):
+    from initiatives import views
+
+    streams, _ = log_output
+
+    def fail(*args, **kwargs):
+        raise RuntimeError(f"bad input\n{FORGED}\x00")
+
+    monkeypatch.setattr(views, "published_initiative_count", fail)
+    client.raise_request_exception = False
+    client.get("/")
+
+    stderr = streams["stderr"].getvalue()
+    (record,) = _records(stderr)
+    assert record.endswith("ERROR django.request Internal Server Error: /")
+    assert f"\n  {FORGED}\\x00" in stderr  # indented: not a record of its own

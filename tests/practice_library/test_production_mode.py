@@ -50,6 +50,7 @@ def _production(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": url if settings.USES_POSTGRESQL else "",
         # Not connected to by the checks; production shares one cache.
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_ADMIN_URL": "curation-7x2k/",
     }
     return environment | overrides
 
@@ -76,6 +77,20 @@ def test_the_deploy_check_asks_for_a_shared_cache():
     assert result.returncode == 1
     assert "practice_library.W001" in result.stderr
     assert "REDIS_URL is not set" in result.stderr
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_the_deploy_check_warns_of_the_default_admin_address():
+    result = _run(
+        _production(DJANGO_ADMIN_URL="admin/"), "manage.py", "check", "--deploy",
+        "--fail-level", "WARNING",
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert "practice_library.W002" in result.stderr
+    assert "The admin is at the default address, /admin/." in result.stderr
+    assert "DJANGO_ADMIN_URL" in result.stderr
 
 
 # What a request sees in production: run in a fresh process, through Django's

@@ -1,0 +1,151 @@
+"""Filters and facets offer only what the public may see.
+
+An organisation is public through a part in published work (a role in or
+funding of a published initiative, or publishing a published briefing); a
+briefing when it is published. The slug of a hidden one is, on the search
+page, in the API and in the downloads, exactly an unknown slug: refused with
+the same message, never listed, counted, shown as chosen or documented.
+"""
+
+import dataclasses
+
+import django_filters
+import pytest
+from django.urls import reverse
+
+from initiatives.filters import InitiativeFilterSet
+from initiatives.models import Briefing, EditorialState, Funding
+from tests.factories import make_briefing, make_initiative, make_organisation
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("initiatives:list")
+API = reverse("api:initiative-list")
+DOWNLOADS = [reverse("initiatives:export-csv"), reverse("initiatives:export-json")]
+# Slug filters whose every row is public: the controlled vocabularies.
+PUBLIC_VOCABULARIES = {"theme", "police_area", "target_group"}
+# (filter, slug, name) of rows only hidden work knows, made by ``library``.
+HIDDEN = [
+    ("organisation", "leads-a-draft", "Leads A Draft"),
+    ("organisation", "partner-in-review", "Partner In Review"),
+    ("organisation", "led-withdrawn-work", "Led Withdrawn Work"),
+    ("organisation", "funds-a-draft", "Funds A Draft"),
+    ("organisation", "publishes-a-draft", "Publishes A Draft"),
+    ("briefing", "draft-briefing", "Draft Briefing Title"),
+    ("briefing", "briefing-in-review", "Briefing In Review Title"),
+    ("briefing", "withdrawn-briefing", "Withdrawn Briefing Title"),
+]
+
+
+def _organisation(slug: str):
+    name = next(name for _, hidden, name in HIDDEN if hidden == slug)
+    return make_organisation(slug=slug, name=name)
+
+
+@pytest.fixture
+def library():
+    public = make_organisation(slug="public-trust", name="Public Trust")
+    published = make_initiative(slug="published", organisations={"lead": public})
+    make_briefing(slug="public-briefing", initiatives=[published])
+    make_initiative(
+        state=EditorialState.DRAFT,
+        organisations={"lead": _organisation("leads-a-draft")},
+    )
+    make_initiative(
+        state=EditorialState.IN_REVIEW,
+        organisations={"partner": _organisation("partner-in-review")},
+    )
+    make_initiative(
+        state=EditorialState.WITHDRAWN,
+        organisations={"lead": _organisation("led-withdrawn-work")},
+    )
+    Funding.objects.create(
+        initiative=make_initiative(state=EditorialState.DRAFT),
+        funder=_organisation("funds-a-draft"),
+    )
+    for state, slug, title in [
+        (EditorialState.DRAFT, "draft-briefing", "Draft Briefing Title"),
+        (EditorialState.IN_REVIEW, "briefing-in-review", "Briefing In Review Title"),
+        (EditorialState.WITHDRAWN, "withdrawn-briefing", "Withdrawn Briefing Title"),
+    ]:
+        make_briefing(slug=slug, title=title, state=state, initiatives=[published])
+    Briefing.objects.get(slug="draft-briefing").publishers.add(
+        _organisation("publishes-a-draft")
+    )
+
+
+def test_every_slug_filter_is_public_or_checked_here():
+    """A new slug filter (sources, say) must take only public rows, and be
+    added to HIDDEN with a row only hidden work knows."""
+    slug_filters = {
+        name
+        for name, filter_ in InitiativeFilterSet.base_filters.items()
+        if isinstance(
+            filter_,
+            django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter,
+        )
+    }
+
+    assert slug_filters == PUBLIC_VOCABULARIES | {name for name, _, _ in HIDDEN}
+
+
+def _unknown(slug: str) -> str:
+    """A slug no row has, one per hidden row (answers are cached by address)."""
+    return f"no-such-{slug}"
+
+
+def _same_as_unknown(text: str, slug: str) -> str:
+    return text.replace(slug, _unknown(slug))
+
+
+@pytest.mark.usefixtures("library")
+def test_a_hidden_slug_is_refused_as_an_unknown_one_everywhere(client):
+    for name, slug, shown in HIDDEN:
+        # The API, with the facet asked for: the same 400 as an unknown slug.
+        hidden = client.get(API, {name: slug, "facets": name})
+        unknown = client.get(API, {name: _unknown(slug), "facets": name})
+        assert hidden.status_code == unknown.status_code == 400, slug
+        assert hidden.json() == unknown.json(), slug
+        assert list(hidden.json()["errors"]) == [name]
+        assert shown not in hidden.content.decode()
+
+        # The search page: the same problem, no results, no option for it.
+        hidden = client.get(PAGE, {name: slug})
+        unknown = client.get(PAGE, {name: _unknown(slug)})
+        assert hidden.status_code == unknown.status_code == 200, slug
+        search = hidden.context["search"]
+        problems = [
+            dataclasses.replace(problem, value=_same_as_unknown(problem.value, slug))
+            for problem in search.problems
+        ]
+        assert [problem.name for problem in problems] == [name], slug
+        assert problems == unknown.context["search"].problems, slug
+        assert search.page is None  # no results
+        assert shown not in hidden.content.decode()
+        for group in search.facets:
+            assert slug not in {option.value for option in group.options}
+
+        # The downloads: 400, as for an unknown slug.
+        for url in DOWNLOADS:
+            hidden = client.get(url, {name: slug})
+            unknown = client.get(url, {name: _unknown(slug)})
+            assert hidden.status_code == unknown.status_code == 400, (url, slug)
+            assert _same_as_unknown(hidden.content.decode(), slug) == (
+                unknown.content.decode()
+            )
+            assert shown not in hidden.content.decode()
+
+
+@pytest.mark.usefixtures("library")
+def test_facets_and_the_documentation_list_only_public_options(client):
+    facets = client.get(API, {"facets": "organisation,briefing"}).json()["facets"]
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+
+    assert [o["value"] for o in facets["organisation"]] == ["public-trust"]
+    assert [o["value"] for o in facets["briefing"]] == ["public-briefing"]
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in schema["paths"]["/api/v1/initiatives/"]["get"]["parameters"]
+    }
+    assert parameters["organisation"]["enum"] == ["public-trust"]
+    assert parameters["briefing"]["enum"] == ["public-briefing"]
