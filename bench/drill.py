@@ -121,6 +121,7 @@ def _environment(services: Services) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_DB_CONNECT_TIMEOUT": "5",
+        "LIBRARY_INCLUDE_DEMO": "true",
         # The load comes from one address; the rate limit is not under test.
         "API_ANONYMOUS_RATE": "1000000/minute",
     }

@@ -27,7 +27,11 @@ from rest_framework.throttling import BaseThrottle
 
 from initiatives.authentication import PartnerSuggestionRateThrottle
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
-from initiatives.filters import BriefingFilterSet, InitiativeFilterSet
+from initiatives.filters import (
+    BriefingFilterSet,
+    InitiativeFilterSet,
+    SourceFilterSet,
+)
 from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
 from initiatives.openapi import FACETS_PARAMETER, INITIATIVE_PAGE_EXAMPLE
 from initiatives.search import search_initiatives
@@ -37,6 +41,7 @@ from initiatives.selectors import (
     public_initiatives,
     public_organisations,
     public_police_areas,
+    public_sources,
     public_target_groups,
     withdrawn_briefings,
     withdrawn_initiatives,
@@ -50,6 +55,7 @@ from initiatives.serializers import (
     InitiativeSerializer,
     OrganisationSerializer,
     PoliceAreaSerializer,
+    SourceSerializer,
     SuggestionReceiptSerializer,
     SuggestionSubmissionSerializer,
     TargetGroupSerializer,
@@ -130,7 +136,8 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
     def get_queryset(self) -> QuerySet[Initiative]:
         if self.action == "retrieve":
             return public_initiative_details()
-        return public_initiatives()
+        # Demo entries too: the FilterSet's include_demo decides.
+        return public_initiatives(include_demo=True)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -279,6 +286,32 @@ class OrganisationViewSet(PublicReadOnlyViewSet):
 
     def get_queryset(self):
         return public_organisations()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Sources cited by published initiatives",
+        description="The documents the library's entries come from: reports, "
+        "evaluations, plans, press releases, pages. Only sources cited by a "
+        "published initiative (directly or for its funding) are listed.",
+        responses=list_responses(page_of(SourceSerializer, "SourcePage")),
+    ),
+    retrieve=extend_schema(
+        summary="One source, with what a citation of it needs",
+        responses=detail_responses(SourceSerializer),
+    ),
+)
+class SourceViewSet(PublicReadOnlyViewSet):
+    """The documents the published initiatives cite, by title."""
+
+    serializer_class = SourceSerializer
+    schema_noun = "source"
+    not_found_detail = "No public source has this slug."
+    csv_filename = "sources.csv"
+    filterset_class = SourceFilterSet
+
+    def get_queryset(self):
+        return public_sources()
 
 
 @extend_schema_view(

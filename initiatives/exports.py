@@ -11,7 +11,13 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from initiatives.models import Initiative, InitiativeOrganisation
+from initiatives.models import (
+    BriefingMention,
+    EditorialState,
+    Initiative,
+    InitiativeOrganisation,
+    InitiativeSource,
+)
 from initiatives.partial_dates import partial_date_iso
 
 
@@ -25,6 +31,20 @@ def _organisations(initiative: Initiative, role: str) -> str:
         for link in initiative.organisation_roles.all()
         if link.role == role
     )
+
+
+def _sources(initiative: Initiative) -> str:
+    """'Title <address>; ...': the sources cited, then the published
+    briefings that feature the initiative."""
+    cited = [
+        (citation.source.title, citation.source.url)
+        for citation in initiative.source_citations.all()
+    ]
+    cited += [
+        (mention.briefing.title, mention.briefing.url)
+        for mention in initiative.briefing_mentions.all()
+    ]
+    return _joined(f"{title} <{url}>" if url else title for title, url in cited)
 
 
 # (column, how to get it) in the order the columns appear.
@@ -45,6 +65,7 @@ EXPORT_COLUMNS: list[tuple[str, Callable[[Initiative], Any]]] = [
     ("evidence_outcome", lambda i: i.evidence_outcome),
     ("evidence_msms_level", lambda i: i.evidence_msms_level or ""),
     ("website", lambda i: i.website),
+    ("sources", _sources),
     ("is_demo", lambda i: i.is_demo),
     ("published_at", lambda i: i.published_at.isoformat() if i.published_at else ""),
     ("updated_at", lambda i: i.updated_at.isoformat()),
@@ -66,5 +87,19 @@ def with_export_relations(queryset: QuerySet[Initiative]) -> QuerySet[Initiative
         Prefetch(
             "organisation_roles",
             queryset=InitiativeOrganisation.objects.select_related("organisation"),
+        ),
+        Prefetch(
+            "source_citations",
+            queryset=InitiativeSource.objects.select_related("source").order_by(
+                "order", "pk"
+            ),
+        ),
+        Prefetch(
+            "briefing_mentions",
+            queryset=BriefingMention.objects.filter(
+                briefing__state=EditorialState.PUBLISHED
+            )
+            .select_related("briefing")
+            .order_by("order", "pk"),
         ),
     )

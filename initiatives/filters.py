@@ -27,7 +27,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 
 from initiatives import facets
@@ -35,14 +35,17 @@ from initiatives.full_text import matching
 from initiatives.models import (
     Briefing,
     BriefingMention,
+    Funding,
     Initiative,
     InitiativeOrganisation,
+    InitiativeSource,
     Nation,
     PoliceArea,
     Region,
+    Source,
     TargetGroup,
 )
-from initiatives.selectors import public_organisations
+from initiatives.selectors import DEMO_LAST, demo_shown, public_organisations
 from practice_library.parameters import ParameterForm, as_query_dict
 from themes.models import Theme
 
@@ -291,6 +294,17 @@ class InitiativeFilterSet(django_filters.FilterSet):
         empty_label="Any organisation",
         help_text="Organisation slug, in any role (lead, partner, commissioner, funder).",
     )
+    # Public sources only: a source cited only by hidden entries is an
+    # unknown value, like any slug that does not exist.
+    source = django_filters.ModelMultipleChoiceFilter(
+        label="Source",
+        queryset=Source.objects.public(),
+        field_name="sources",
+        to_field_name="slug",
+        method="filter_source",
+        help_text="Slug of a source the initiative cites (directly or for its "
+        "funding); repeatable: any of them matches.",
+    )
     start_year_min = extend_schema_field(
         {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR, "example": 2015}
     )(
@@ -316,6 +330,17 @@ class InitiativeFilterSet(django_filters.FilterSet):
         field_name="updated_at",
         lookup_expr="gte",
         help_text="A date, or a date and time (UK time when it has no offset).",
+    )
+    # Not a widening of what the public may see: demo entries are published,
+    # and only left out by default (see initiatives.selectors.demo_shown).
+    include_demo = django_filters.ChoiceFilter(
+        label="Demo data",
+        choices=[("true", "Included"), ("false", "Left out")],
+        method="filter_include_demo",
+        empty_label="As the site shows it",
+        help_text="Whether synthetic demo entries are included: 'true' or "
+        "'false'; left out unless the site includes them by default. Real "
+        "entries come before demo entries in the default order.",
     )
     ordering = django_filters.ChoiceFilter(
         label="Sort by",
@@ -350,6 +375,19 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data.get("q") or ""
 
     @property
+    def demo_shown(self) -> bool:
+        """Whether demo entries are in the results: as asked, else the site's."""
+        chosen = self.form.cleaned_data.get("include_demo") if self.is_valid() else None
+        return demo_shown(None if not chosen else chosen == "true")
+
+    @property
+    def real_first(self) -> bool:
+        """Whether real entries come before demo ones: in the default order,
+        when demo entries are shown."""
+        chosen = self.form.cleaned_data.get("ordering") if self.is_valid() else None
+        return self.demo_shown and not chosen
+
+    @property
     def ordering_value(self) -> str:
         """The ordering in use: as chosen, else by relevance when searching."""
         chosen = self.form.cleaned_data.get("ordering") if self.is_valid() else None
@@ -372,6 +410,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
                 parts.append(f"{name}={chr(31).join(values)}")
         if "ordering" not in exclude:
             parts.append(f"ordering={self.ordering_value}")
+        # What the site shows by default can change between processes' lives.
+        parts.append(f"demo={int(self.demo_shown)}")
+        if "ordering" not in exclude and self.real_first:
+            parts.append("real-first")
         return "&".join(parts)
 
     def filter_queryset(self, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -392,9 +434,13 @@ class InitiativeFilterSet(django_filters.FilterSet):
         """
         values = self.form.cleaned_data
         for name, value in values.items():
-            if name in without or name == "q" or not _chosen(value):
+            if name in without or name in {"q", "include_demo"} or not _chosen(value):
                 continue
             queryset = self.filters[name].filter(queryset, value)
+        # Applied whether chosen or not: left out, demo data stays out.
+        queryset = self.filter_include_demo(
+            queryset, "include_demo", values.get("include_demo")
+        )
         text = values.get("q") if search_text is None else search_text
         if text and "q" not in without:
             queryset = self.filters["q"].filter(queryset, text)
@@ -402,6 +448,12 @@ class InitiativeFilterSet(django_filters.FilterSet):
 
     def order(self, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
         ordering = self.ordering_value
+        if self.real_first:
+            # By default real entries come first, then demo ones, each in
+            # the default order.
+            if ordering == Ordering.RELEVANCE:
+                return queryset.order_by(DEMO_LAST, "-search_rank", "title", "pk")
+            return queryset.order_by(DEMO_LAST, "title", "pk")
         if ordering == Ordering.RELEVANCE:
             return queryset.order_by("-search_rank", "title", "pk")
         if ordering == Ordering.NEWEST_START:
@@ -463,6 +515,19 @@ class InitiativeFilterSet(django_filters.FilterSet):
         roles = InitiativeOrganisation.objects.filter(organisation=value)
         return queryset.filter(pk__in=roles.values("initiative_id"))
 
+    def filter_include_demo(self, queryset, name, value):
+        if demo_shown(None if not value else value == "true"):
+            return queryset
+        return queryset.curated()
+
+    def filter_source(self, queryset, name, value):
+        cited = InitiativeSource.objects.filter(source__in=value)
+        funded = Funding.objects.filter(source__in=value)
+        return queryset.filter(
+            Q(pk__in=cited.values("initiative_id"))
+            | Q(pk__in=funded.values("initiative_id"))
+        )
+
 
 class BriefingFilterSet(django_filters.FilterSet):
     """The one filter of the briefings in the API: changes since a moment."""
@@ -476,5 +541,30 @@ class BriefingFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Briefing
+        fields: list[str] = []
+        form = ParameterForm
+
+
+class SourceFilterSet(django_filters.FilterSet):
+    """The filters of the sources' page and of ``/api/v1/sources/``."""
+
+    kind = django_filters.MultipleChoiceFilter(
+        label="Kind of source",
+        choices=Source.Kind.choices,
+        help_text="Kind of document; repeatable: any of them matches.",
+    )
+    # Public organisations only: one known only from hidden entries is an
+    # unknown value, like any slug that does not exist.
+    publisher = django_filters.ModelChoiceFilter(
+        label="Publisher",
+        queryset=public_organisations(),
+        field_name="publishers",
+        to_field_name="slug",
+        empty_label="Any publisher",
+        help_text="Organisation slug of a publisher.",
+    )
+
+    class Meta:
+        model = Source
         fields: list[str] = []
         form = ParameterForm

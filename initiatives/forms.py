@@ -10,7 +10,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 
-from initiatives.models import GovernancePeriod, Initiative, PoliceArea
+from initiatives.models import (
+    Briefing,
+    Funding,
+    GovernancePeriod,
+    Initiative,
+    PoliceArea,
+    Source,
+)
 from initiatives.partial_dates import truncate_to_precision
 from initiatives.validators import web_address_validator
 from practice_library.parameters import unreadable
@@ -110,6 +117,67 @@ class GovernancePeriodForm(PartialDatesMixin, forms.ModelForm):
             "ended_on_precision",
             "note",
             "source_url",
+        ]
+
+
+class FundingForm(PartialDatesMixin, forms.ModelForm):
+    partial_dates = (
+        ("period_start", "period_start_precision"),
+        ("period_end", "period_end_precision"),
+    )
+
+    class Meta:
+        model = Funding
+        fields = [
+            "funder",
+            "amount",
+            "currency",
+            "period_start",
+            "period_start_precision",
+            "period_end",
+            "period_end_precision",
+            "source",
+            "note",
+        ]
+
+
+class SourceAdminForm(PartialDatesMixin, forms.ModelForm):
+    partial_dates = (("published_on", "published_on_precision"),)
+
+    class Meta:
+        model = Source
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "publishers",
+            "authors",
+            "published_on",
+            "published_on_precision",
+            "url",
+            "accessed_on",
+            "archived_url",
+            "summary",
+        ]
+
+
+class BriefingAdminForm(PartialDatesMixin, forms.ModelForm):
+    partial_dates = (("published_on", "published_on_precision"),)
+
+    class Meta:
+        model = Briefing
+        fields = [
+            "title",
+            "slug",
+            "series",
+            "number",
+            "publishers",
+            "published_on",
+            "published_on_precision",
+            "url",
+            "accessed_on",
+            "summary",
+            "themes",
         ]
 
 

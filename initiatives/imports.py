@@ -15,8 +15,6 @@ curator can export, edit and import again as new drafts.
   on any error (django-import-export commits valid rows otherwise).
 """
 
-import datetime
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +35,7 @@ from initiatives.models import (
     PoliceArea,
     TargetGroup,
 )
-from initiatives.partial_dates import DatePrecision, partial_date_iso
+from initiatives.partial_dates import parse_partial_date, partial_date_iso
 from initiatives.slugs import unique_slug
 from practice_library.history import recorded_as
 from themes.models import Theme
@@ -77,31 +75,6 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
-
-
-def parse_partial_date(value) -> tuple[datetime.date | None, str]:
-    """'2015', '2015-06' or '2015-06-17' (or a spreadsheet date) and its precision."""
-    if isinstance(value, datetime.datetime):
-        return value.date(), DatePrecision.DAY
-    if isinstance(value, datetime.date):
-        return value, DatePrecision.DAY
-    text = _text(value)
-    if not text:
-        return None, DatePrecision.YEAR
-    try:
-        if re.fullmatch(r"\d{4}", text):
-            return datetime.date(int(text), 1, 1), DatePrecision.YEAR
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-            year, month = map(int, match.groups())
-            return datetime.date(year, month, 1), DatePrecision.MONTH
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-            return datetime.date.fromisoformat(text), DatePrecision.DAY
-    except ValueError:
-        pass
-    raise ValueError(
-        f"“{text}” is not a date: write a year (2015), a month (2015-06) "
-        "or a day (2015-06-17)."
-    )
 
 
 @dataclass

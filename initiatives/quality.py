@@ -16,8 +16,11 @@ from django.utils import timezone
 from initiatives.models import (
     BriefingMention,
     EditorialState,
+    Funding,
     Initiative,
+    InitiativeSource,
     PoliceArea,
+    Source,
 )
 
 ROW_LIMIT = 100
@@ -82,10 +85,17 @@ def data_quality_report(now: datetime.datetime | None = None) -> list[QualityChe
         (
             "no-source",
             "Published initiatives without a source",
-            "Neither a briefing that describes them nor a web address: a "
-            "reader cannot check them.",
-            published.filter(website="").exclude(
-                Exists(BriefingMention.objects.filter(initiative=OuterRef("pk")))
+            "They cite no source and no published briefing features them: a "
+            "reader cannot check them. This should be none.",
+            published.exclude(
+                Exists(InitiativeSource.objects.filter(initiative=OuterRef("pk")))
+            ).exclude(
+                Exists(
+                    BriefingMention.objects.filter(
+                        initiative=OuterRef("pk"),
+                        briefing__state=EditorialState.PUBLISHED,
+                    )
+                )
             ),
             _updated,
         ),
@@ -120,6 +130,7 @@ def data_quality_report(now: datetime.datetime | None = None) -> list[QualityChe
         rows, total = _initiative_rows(queryset, detail)
         report.append(QualityCheck(key, title, explanation, rows, total))
     report.append(_areas_without_published_initiatives())
+    report.append(_sources_not_cited())
     return report
 
 
@@ -149,4 +160,32 @@ def _areas_without_published_initiatives() -> QualityCheck:
             for area in areas
         ],
         areas[0].total if areas else 0,
+    )
+
+
+def _sources_not_cited() -> QualityCheck:
+    """For information: sources no initiative cites, directly or for its
+    funding (kept for a reason, or left over)."""
+    sources: list[Any] = list(
+        Source.objects.exclude(
+            Exists(InitiativeSource.objects.filter(source=OuterRef("pk")))
+        )
+        .exclude(Exists(Funding.objects.filter(source=OuterRef("pk"))))
+        .annotate(total=Window(Count("pk")))
+        .order_by("title", "pk")[:ROW_LIMIT]
+    )
+    return QualityCheck(
+        "uncited-sources",
+        "Sources not cited by any initiative",
+        "For information: cite them where they support an entry, or delete "
+        "them if they were added by mistake.",
+        [
+            QualityRow(
+                source.title,
+                source.get_kind_display(),
+                reverse("admin:initiatives_source_change", args=[source.pk]),
+            )
+            for source in sources
+        ],
+        sources[0].total if sources else 0,
     )

@@ -6,7 +6,20 @@ from one of these selectors.
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from initiatives.models import (
@@ -17,9 +30,12 @@ from initiatives.models import (
     Funding,
     Initiative,
     InitiativeOrganisation,
+    InitiativeQuerySet,
+    InitiativeSource,
     Organisation,
     PoliceArea,
     PoliceAreaQuerySet,
+    Source,
     TargetGroup,
 )
 from themes.models import Theme
@@ -27,9 +43,41 @@ from themes.models import Theme
 NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def public_initiatives() -> QuerySet[Initiative]:
-    """Initiatives the public may see, loaded for list pages and the API."""
-    return Initiative.objects.published().for_listing().order_by("title", "pk")
+# Real entries before demo entries, where both are shown: 0 for real, 1 for demo.
+DEMO_LAST = Case(When(origin=Initiative.Origin.DEMO, then=Value(1)), default=Value(0))
+
+
+def demo_shown(include_demo: bool | None = None) -> bool:
+    """Whether synthetic demo data is shown: as asked, else as the site says
+    (``LIBRARY_INCLUDE_DEMO``, off unless set)."""
+    return settings.LIBRARY_INCLUDE_DEMO if include_demo is None else include_demo
+
+
+def shown_initiatives(include_demo: bool | None = None) -> InitiativeQuerySet:
+    """Published initiatives the public is shown: the one rule for demo data,
+    which lists, counts, maps, facets, feeds and the sitemap follow."""
+    published = Initiative.objects.published()
+    return published if demo_shown(include_demo) else published.curated()
+
+
+def listing_order(include_demo: bool | None = None) -> list:
+    """By title, real entries before demo entries when both are shown."""
+    if demo_shown(include_demo):
+        return [DEMO_LAST, "title", "pk"]
+    return ["title", "pk"]
+
+
+def public_initiatives(*, include_demo: bool | None = None) -> QuerySet[Initiative]:
+    """Initiatives the public may see, loaded for list pages and the API.
+
+    Demo data follows ``demo_shown``; searches start from
+    ``include_demo=True`` and let the FilterSet's ``include_demo`` decide.
+    """
+    return (
+        shown_initiatives(include_demo)
+        .for_listing()
+        .order_by(*listing_order(include_demo))
+    )
 
 
 def public_initiative_details() -> QuerySet[Initiative]:
@@ -98,25 +146,30 @@ def public_organisations() -> QuerySet[Organisation]:
     """Organisations linked to something public, by name.
 
     An organisation is public through a role in or funding of a published
-    initiative, or by publishing a published briefing; one known only from a
-    draft stays out of view.
+    initiative, by publishing a published briefing, or by publishing a source
+    the public may see; one known only from a draft stays out of view.
     """
     published = EditorialState.PUBLISHED
+    shown = shown_initiatives().values("pk")
     return (
         Organisation.objects.filter(
             Exists(
                 InitiativeOrganisation.objects.filter(
-                    organisation=OuterRef("pk"), initiative__state=published
+                    organisation=OuterRef("pk"), initiative__in=shown
                 )
             )
             | Exists(
-                Funding.objects.filter(
-                    funder=OuterRef("pk"), initiative__state=published
-                )
+                Funding.objects.filter(funder=OuterRef("pk"), initiative__in=shown)
             )
             | Exists(
                 Briefing.publishers.through.objects.filter(
                     organisation=OuterRef("pk"), briefing__state=published
+                )
+            )
+            | Exists(
+                Source.publishers.through.objects.filter(
+                    organisation=OuterRef("pk"),
+                    source__in=Source.objects.public().values("pk"),
                 )
             )
         )
@@ -126,8 +179,8 @@ def public_organisations() -> QuerySet[Organisation]:
 
 
 def _published_ids(**narrowing) -> QuerySet:
-    """Ids of published initiatives, as a subquery for counts."""
-    return Initiative.objects.published().filter(**narrowing).values("pk")
+    """Ids of the initiatives the public is shown, as a subquery for counts."""
+    return shown_initiatives().filter(**narrowing).values("pk")
 
 
 def police_areas_with_counts(*, theme: Theme | None = None) -> PoliceAreaQuerySet:
@@ -143,7 +196,7 @@ def police_areas_with_counts(*, theme: Theme | None = None) -> PoliceAreaQuerySe
 def area_theme_counts() -> dict[tuple[int, int], int]:
     """Published initiatives per (police area id, theme id), for the compare matrix."""
     rows = (
-        Initiative.objects.published()
+        shown_initiatives()
         .filter(police_areas__isnull=False, themes__isnull=False)
         .order_by()
         .values_list("police_areas", "themes")
@@ -153,12 +206,12 @@ def area_theme_counts() -> dict[tuple[int, int], int]:
 
 
 def published_initiative_count() -> int:
-    """How many initiatives the public may see."""
-    return Initiative.objects.published().count()
+    """How many initiatives the public is shown."""
+    return shown_initiatives().count()
 
 
 def demo_initiative_count() -> int:
-    """How many published initiatives are synthetic demo data."""
+    """How many published initiatives are synthetic demo data, shown or not."""
     return Initiative.objects.published().demo().count()
 
 
@@ -255,6 +308,54 @@ def briefings_with_counts() -> QuerySet[Briefing]:
         initiative_count=Count(
             "initiatives", filter=Q(initiatives__in=_published_ids())
         )
+    )
+
+
+def public_sources() -> QuerySet[Source]:
+    """Sources the public may see (cited by published work), by title, with
+    their publishers."""
+    return (
+        Source.objects.public()
+        .prefetch_related(
+            Prefetch("publishers", queryset=Organisation.objects.order_by("name"))
+        )
+        .order_by("title", "pk")
+    )
+
+
+def public_sources_with_counts() -> QuerySet[Source]:
+    """Public sources, each with ``initiative_count``: the published
+    initiatives that cite it."""
+    return public_sources().annotate(
+        initiative_count=Count(
+            "citations",
+            filter=Q(citations__initiative__in=_published_ids()),
+            distinct=True,
+        )
+    )
+
+
+def source_kind_counts(sources: QuerySet[Source]) -> dict[str, int]:
+    """How many of some sources there are of each kind."""
+    rows = sources.order_by().values_list("kind").annotate(count=Count("pk"))
+    return dict(rows)
+
+
+def initiatives_citing(source: Source) -> QuerySet[Initiative]:
+    """Published initiatives that cite a source, directly or for their
+    funding, loaded for list rows."""
+    return public_initiatives().filter(
+        Q(pk__in=InitiativeSource.objects.filter(source=source).values("initiative"))
+        | Q(pk__in=Funding.objects.filter(source=source).values("initiative"))
+    )
+
+
+def public_sources_published_by(organisation: Organisation) -> QuerySet[Source]:
+    """The public sources an organisation published, newest first."""
+    return (
+        Source.objects.public()
+        .filter(publishers=organisation)
+        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
     )
 
 

@@ -22,11 +22,13 @@ from initiatives.models import (
     GovernancePeriod,
     Initiative,
     InitiativeOrganisation,
+    InitiativeSource,
     Nation,
     Organisation,
     OrganisationKind,
     PoliceArea,
     Region,
+    Source,
     Suggestion,
     TargetGroup,
     ToolkitLink,
@@ -80,7 +82,8 @@ class PartialDateField(serializers.Field):
 
     def __init__(self, date_field: str, **kwargs):
         self.date_field = date_field
-        super().__init__(source="*", read_only=True, **kwargs)
+        kwargs.setdefault("source", "*")
+        super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value) -> str | None:
         return partial_date_iso(
@@ -298,6 +301,112 @@ class ToolkitLinkSerializer(serializers.ModelSerializer):
         fields = ["toolkit", "toolkit_name", "approach", "url", "rating"]
 
 
+class SourceSummarySerializer(serializers.ModelSerializer):
+    """A source in brief: its title, its pages and the original's address."""
+
+    url = ApiUrlField("api:source-detail")
+    page_url = PageUrlField("initiatives:source-detail")
+    address = serializers.URLField(
+        source="url", read_only=True, help_text="The original's own address."
+    )
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "url", "page_url", "address"]
+
+
+class SourceSerializer(SourceSummarySerializer):
+    """A document the library cites, with what a citation of it needs."""
+
+    kind = serializers.ChoiceField(choices=Source.Kind.choices, read_only=True)
+    publishers = OrganisationSummarySerializer(many=True, read_only=True)
+    published = PartialDateField(
+        "published_on",
+        help_text="When the source was published, at the precision known.",
+    )
+    accessed = serializers.DateField(
+        source="accessed_on",
+        read_only=True,
+        help_text="When a curator read it at its address.",
+    )
+    archived_address = WebAddressField(
+        source="archived_url", help_text="A copy kept elsewhere; null if none."
+    )
+    initiatives_url = FilteredListUrlField(
+        "api:initiative-list", "source", "initiatives"
+    )
+    created_at = UtcDateTimeField(help_text="When it was added to the library.")
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        model = Source
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "publishers",
+            "authors",
+            "published",
+            "address",
+            "accessed",
+            "archived_address",
+            "summary",
+            "url",
+            "page_url",
+            "initiatives_url",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CitedSourceSerializer(serializers.ModelSerializer):
+    """A source an initiative cites, with what it supports there."""
+
+    slug = serializers.SlugField(source="source.slug", read_only=True)
+    url = RelatedApiUrlField("api:source-detail", source="source")
+    page_url = PageUrlField("initiatives:source-detail", source="source")
+    title = serializers.CharField(source="source.title", read_only=True)
+    kind = serializers.ChoiceField(
+        source="source.kind", choices=Source.Kind.choices, read_only=True
+    )
+    publishers = OrganisationSummarySerializer(
+        source="source.publishers", many=True, read_only=True
+    )
+    published = PartialDateField(
+        "published_on",
+        source="source",
+        help_text="When the source was published, at the precision known.",
+    )
+    address = serializers.URLField(
+        source="source.url", read_only=True, help_text="The original's own address."
+    )
+    accessed = serializers.DateField(source="source.accessed_on", read_only=True)
+    archived_address = WebAddressField(source="source.archived_url")
+    note = serializers.CharField(
+        read_only=True, help_text="What this source supports in the entry."
+    )
+    is_evaluation = serializers.BooleanField(
+        read_only=True, help_text="The source evaluates this initiative."
+    )
+
+    class Meta:
+        model = InitiativeSource
+        fields = [
+            "slug",
+            "url",
+            "page_url",
+            "title",
+            "kind",
+            "publishers",
+            "published",
+            "address",
+            "accessed",
+            "archived_address",
+            "note",
+            "is_evaluation",
+        ]
+
+
 class FundingSerializer(serializers.ModelSerializer):
     funder = OrganisationSummarySerializer(read_only=True, allow_null=True)
     amount = serializers.DecimalField(
@@ -307,10 +416,26 @@ class FundingSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="As a decimal string, e.g. '25000.00'; null when not known.",
     )
+    period_start = PartialDateField("period_start")
+    period_end = PartialDateField("period_end")
+    # "source" is also an attribute of DRF fields; as a declared field it is fine.
+    source = SourceSummarySerializer(  # type: ignore[assignment]
+        read_only=True,
+        allow_null=True,
+        help_text="The source that states this funding.",
+    )
 
     class Meta:
         model = Funding
-        fields = ["funder", "amount", "currency", "period_start", "period_end", "note"]
+        fields = [
+            "funder",
+            "amount",
+            "currency",
+            "period_start",
+            "period_end",
+            "note",
+            "source",
+        ]
 
 
 @extend_schema_field(
@@ -458,6 +583,12 @@ class InitiativeSerializer(InitiativeListSerializer):
         read_only=True,
         help_text="Published briefings that feature this initiative.",
     )
+    sources = CitedSourceSerializer(
+        source="source_citations",
+        many=True,
+        read_only=True,
+        help_text="The sources the entry's facts come from, in the order given.",
+    )
     # "parent" is also an attribute of DRF fields; as a declared field it is fine.
     parent = PublishedParentField()  # type: ignore[assignment]
     programmes = InitiativeSummarySerializer(
@@ -498,6 +629,7 @@ class InitiativeSerializer(InitiativeListSerializer):
             "themes",
             "target_groups",
             "organisations",
+            "sources",
             "briefings",
             "parent",
             "programmes",
@@ -535,6 +667,16 @@ class BriefingSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Published initiatives the briefing features.",
     )
+    published_on = PartialDateField(
+        "published_on",
+        help_text="When the briefing itself was published, at the precision known.",
+    )
+    accessed = serializers.DateField(
+        source="accessed_on",
+        read_only=True,
+        allow_null=True,
+        help_text="When a curator last read it at its address.",
+    )
     published_at = UtcDateTimeField(help_text="First publication in the library.")
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
@@ -550,6 +692,7 @@ class BriefingSerializer(serializers.ModelSerializer):
             "url",
             "page_url",
             "source_url",
+            "accessed",
             "summary",
             "publishers",
             "themes",

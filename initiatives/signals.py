@@ -17,9 +17,11 @@ from initiatives.models import (
     GovernancePeriod,
     Initiative,
     InitiativeOrganisation,
+    InitiativeSource,
     KeyFinding,
     Organisation,
     PoliceArea,
+    Source,
     TargetGroup,
     ToolkitLink,
 )
@@ -93,6 +95,8 @@ PUBLIC_CONTENT = [
     InitiativeOrganisation,
     Funding,
     ToolkitLink,
+    Source,
+    InitiativeSource,
     Briefing,
     BriefingMention,
     KeyFinding,
@@ -123,5 +127,6 @@ for _links in (
     Initiative.target_groups.through,
     Briefing.publishers.through,
     Briefing.themes.through,
+    Source.publishers.through,
 ):
     m2m_changed.connect(_on_public_links_changed, sender=_links, weak=False)

@@ -8,11 +8,12 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 
-from initiatives.models import Briefing, Initiative, Organisation, PoliceArea
+from initiatives.models import Briefing, Initiative, Organisation, PoliceArea, Source
 from initiatives.selectors import (
     public_briefings,
     public_initiatives,
     public_organisations,
+    public_sources,
 )
 from themes.models import Theme
 
@@ -27,6 +28,7 @@ class PagesSitemap(Sitemap):
             "initiatives:police-area-compare",
             "initiatives:briefing-list",
             "initiatives:organisation-list",
+            "initiatives:source-list",
             "accessibility",
         ]
 
@@ -83,6 +85,11 @@ class OrganisationSitemap(DatedSitemap):
         return public_organisations().order_by("name")
 
 
+class SourceSitemap(DatedSitemap):
+    def items(self) -> QuerySet[Source]:
+        return public_sources().prefetch_related(None).order_by("pk")
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "initiatives": InitiativeSitemap,
@@ -90,4 +97,5 @@ SITEMAPS = {
     "police-areas": PoliceAreaSitemap,
     "briefings": BriefingSitemap,
     "organisations": OrganisationSitemap,
+    "sources": SourceSitemap,
 }

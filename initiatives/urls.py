@@ -57,6 +57,12 @@ urlpatterns = [
         public(views.BriefingDetailView.as_view()),
         name="briefing-detail",
     ),
+    path("sources/", public(views.SourceListView.as_view()), name="source-list"),
+    path(
+        "sources/<slug:slug>/",
+        public(views.SourceDetailView.as_view()),
+        name="source-detail",
+    ),
     path("suggest/", views.SuggestView.as_view(), name="suggest"),
     path("suggest/thanks/", views.SuggestThanksView.as_view(), name="suggest-thanks"),
     path(

@@ -28,13 +28,16 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterMixin
 
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
-from initiatives.filters import InitiativeFilterSet
+from initiatives.filters import InitiativeFilterSet, SourceFilterSet
 from initiatives.forms import MapThemeForm, SuggestionForm, fill_time_token
 from initiatives.metadata import (
     briefing_citation,
+    briefing_document_citation,
     briefing_json_ld,
     initiative_citation,
     initiative_json_ld,
+    initiative_sources_cited,
+    source_citation,
 )
 from initiatives.models import (
     Briefing,
@@ -42,6 +45,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     Organisation,
     PoliceArea,
+    Source,
 )
 from initiatives.pictures import area_theme_matrix, bar_chart, cartogram
 from initiatives.search import search_initiatives
@@ -50,7 +54,7 @@ from initiatives.selectors import (
     area_theme_counts,
     briefing_mentions,
     briefings_with_counts,
-    demo_initiative_count,
+    initiatives_citing,
     organisation_role_counts,
     organisation_roles,
     police_areas_with_counts,
@@ -59,13 +63,17 @@ from initiatives.selectors import (
     public_initiatives,
     public_organisations,
     public_organisations_with_counts,
+    public_sources,
+    public_sources_published_by,
+    public_sources_with_counts,
     published_initiative_count,
     recently_published_initiatives,
     recently_updated_initiatives,
+    source_kind_counts,
 )
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
-from practice_library.paging import form_problems, paginate_params
+from practice_library.paging import Problem, form_problems, paginate_params
 from practice_library.spreadsheets import FormulaSafeWriter
 from themes.models import Theme
 from themes.selectors import themes_with_counts
@@ -80,13 +88,26 @@ def base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def listed_initiatives(
+    request: HttpRequest, queryset: QuerySet[Initiative]
+) -> tuple[QuerySet[Initiative] | None, list[Problem]]:
+    """A page's own list of initiatives (an area's, a theme's), with demo data
+    as the one FilterSet decides it (``?include_demo=``) and in its default
+    order; or None and what is wrong with the parameter."""
+    filterset = InitiativeFilterSet(
+        {"include_demo": request.GET.getlist("include_demo")}, queryset=queryset
+    )
+    if not filterset.is_valid():
+        return None, form_problems(filterset.form, request.GET)
+    return filterset.qs, []
+
+
 class HomeView(TemplateView):
     template_name = "initiatives/home.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             total=published_initiative_count(),
-            demo_total=demo_initiative_count(),
             theme_bars=bar_chart(list(themes_with_counts())),
             recently_published=recently_published_initiatives(HOME_LIST_LENGTH),
             recently_updated=recently_updated_initiatives(HOME_LIST_LENGTH),
@@ -102,7 +123,8 @@ class InitiativeListView(FilterMixin, TemplateView):
     filterset_class = InitiativeFilterSet
 
     def get_queryset(self) -> QuerySet[Initiative]:
-        return public_initiatives()
+        # Demo entries too: the FilterSet's include_demo decides.
+        return public_initiatives(include_demo=True)
 
     def get_filterset_kwargs(self, filterset_class):
         # Bound even without parameters, as in the API: no filter is a search.
@@ -132,7 +154,8 @@ class InitiativeExportView(FilterMixin, View):
     filterset_class = InitiativeFilterSet
 
     def get_queryset(self) -> QuerySet[Initiative]:
-        return public_initiatives()
+        # Demo entries too: the FilterSet's include_demo decides.
+        return public_initiatives(include_demo=True)
 
     def get_filterset_kwargs(self, filterset_class):
         return {
@@ -258,6 +281,7 @@ class InitiativeDetailView(DetailView):
             },
             permanent_url=url,
             citation=initiative_citation(initiative, url),
+            based_on=initiative_sources_cited(initiative),
             structured_data=initiative_json_ld(initiative, url),
             **kwargs,
         )
@@ -292,9 +316,13 @@ class PoliceAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         area = self.object
-        page, problems = paginate_params(
-            public_initiatives().filter(police_areas=area), self.request.GET
+        listed, problems = listed_initiatives(
+            self.request,
+            public_initiatives(include_demo=True).filter(police_areas=area),
         )
+        page = None
+        if listed is not None:
+            page, problems = paginate_params(listed, self.request.GET)
         bars = bar_chart(list(themes_with_counts(police_area=area)))
         return super().get_context_data(
             page_obj=page,
@@ -344,6 +372,7 @@ class BriefingDetailView(DetailView):
             mentions=mentions,
             permanent_url=url,
             citation=briefing_citation(briefing, url),
+            based_on=[briefing_document_citation(briefing)],
             structured_data=briefing_json_ld(
                 briefing, url, mentions, base_url(self.request)
             ),
@@ -394,6 +423,74 @@ class OrganisationDetailView(DetailView):
         ]
         return super().get_context_data(
             roles=roles,
+            sources=list(public_sources_published_by(organisation)),
+            **kwargs,
+        )
+
+
+SOURCES_PER_PAGE = 50
+
+
+class SourceListView(FilterMixin, TemplateView):
+    """The documents the library cites, filterable by kind and publisher."""
+
+    template_name = "initiatives/source_list.html"
+    filterset_class = SourceFilterSet
+
+    def get_queryset(self) -> QuerySet[Source]:
+        return public_sources_with_counts()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "data": self.request.GET,
+        }
+
+    def get_context_data(self, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        problems: list[Problem] = []
+        page = None
+        if filterset.is_valid():
+            page, problems = paginate_params(
+                filterset.qs, self.request.GET, default_size=SOURCES_PER_PAGE
+            )
+        else:
+            problems = form_problems(filterset.form, self.request.GET)
+        counts = source_kind_counts(public_sources())
+        chosen = set(self.request.GET.getlist("kind"))
+        return super().get_context_data(
+            filterset=filterset,
+            page_obj=page,
+            problems=problems,
+            kinds=[
+                {
+                    "value": value,
+                    "label": label,
+                    "count": counts.get(value, 0),
+                    "selected": value in chosen,
+                }
+                for value, label in Source.Kind.choices
+                if counts.get(value)
+            ],
+            total=sum(counts.values()),
+            **kwargs,
+        )
+
+
+class SourceDetailView(DetailView):
+    """A source: its full citation and the published work that cites it."""
+
+    template_name = "initiatives/source_detail.html"
+    context_object_name = "source"
+
+    def get_queryset(self) -> QuerySet[Source]:
+        return public_sources()
+
+    def get_context_data(self, **kwargs):
+        source = self.object
+        return super().get_context_data(
+            citation=source_citation(source),
+            initiatives=list(initiatives_citing(source)),
             **kwargs,
         )
 

@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "initiatives.context_processors.demo_data",
             ],
         },
     },
@@ -382,6 +383,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationRoleEnum": "initiatives.models.InitiativeOrganisation.Role",
         "GovernanceKindEnum": "initiatives.models.GovernanceKind",
         "ToolkitEnum": "initiatives.models.ToolkitLink.Toolkit",
+        "SourceKindEnum": "initiatives.models.Source.Kind",
     },
 }
 
@@ -402,6 +404,10 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "X-Total-
 # Where visitors report accessibility problems (shown on /accessibility/);
 # when unset, the statement asks them to contact the team running the site.
 LIBRARY_CONTACT_EMAIL = env_str("LIBRARY_CONTACT_EMAIL")
+# Synthetic demo data (generate_demo_data) is left out of lists, counts, maps,
+# feeds and the sitemap unless a visitor asks (?include_demo=true) or the site
+# shows it by default (the benchmark does).
+LIBRARY_INCLUDE_DEMO = env_bool("LIBRARY_INCLUDE_DEMO", False)
 
 # --- Curation ---
 # Importing needs the right to add, exporting the right to view.

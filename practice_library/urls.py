@@ -22,6 +22,7 @@ router.register("police-areas", initiatives_api.PoliceAreaViewSet, "police-area"
 router.register("themes", themes_api.ThemeViewSet, "theme")
 router.register("briefings", initiatives_api.BriefingViewSet, "briefing")
 router.register("organisations", initiatives_api.OrganisationViewSet, "organisation")
+router.register("sources", initiatives_api.SourceViewSet, "source")
 router.register("target-groups", initiatives_api.TargetGroupViewSet, "target-group")
 router.register("suggestions", initiatives_api.SuggestionViewSet, "suggestion")
 

@@ -223,56 +223,61 @@ def browser():
 
 
 def _remove_library_content() -> None:
-    from initiatives.models import (
-        Briefing,
-        BriefingMention,
-        Funding,
-        GovernancePeriod,
-        Initiative,
-        InitiativeOrganisation,
-        KeyFinding,
-        Organisation,
-        PoliceArea,
-        SearchWord,
-        TargetGroup,
-        ToolkitLink,
-    )
-    from themes.models import Theme
+    """Empty every table of the library (versions and link tables included)
+    at once, as ``manage.py flush`` would, keeping the site's own rows (the
+    content version, partners' keys) and everything outside the library."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
 
-    for model in (
-        BriefingMention,
-        KeyFinding,
-        Briefing,
-        InitiativeOrganisation,
-        Funding,
-        ToolkitLink,
-        Initiative,
-        GovernancePeriod,
-        Organisation,
-        TargetGroup,
-        PoliceArea,
-        Theme,
-        SearchWord,
-    ):
-        model.objects.all().delete()
+    from initiatives.models import ContentVersion, PartnerApiKey
+
+    kept = {ContentVersion, PartnerApiKey}
+    tables = [
+        model._meta.db_table
+        for label in ("initiatives", "themes")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model not in kept
+    ]
+    statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
+    connection.ops.execute_sql_flush(statements)
+
+
+def _library_for_a_class(django_db_blocker, *only: str):
+    with django_db_blocker.unblock():
+        _remove_library_content()
+        call_command(
+            "load_seed_content",
+            *(f"--only={name}" for name in only),
+            stdout=io.StringIO(),
+        )
+    yield
+    with django_db_blocker.unblock():
+        _remove_library_content()
 
 
 @pytest.fixture(scope="class")
 def seeded_library(django_db_setup, django_db_blocker):
-    """The curated seed content, committed once for a class of tests.
+    """The starting set of the curated content (``STARTER_CONTENT``: the 43
+    areas, the themes and target groups, the 2015 briefing and its seven
+    initiatives), committed once for a class of tests.
 
-    Loading it takes about a second, too long to repeat for every test that
+    Loading takes about a second, too long to repeat for every test that
     reads it. Each test still runs in a transaction that is rolled back, so it
-    may change the content; the class's teardown removes what the seed made.
+    may change the content; the class's teardown removes what was loaded.
     Use it only on classes whose tests need no other library rows that could
-    clash with the seed's slugs.
+    clash with its slugs.
     """
-    with django_db_blocker.unblock():
-        _remove_library_content()
-        call_command("load_seed_content", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        _remove_library_content()
+    from tests.factories import STARTER_CONTENT
+
+    yield from _library_for_a_class(django_db_blocker, *STARTER_CONTENT)
+
+
+@pytest.fixture(scope="class")
+def curated_library(django_db_setup, django_db_blocker):
+    """The whole curated library from the content files, committed once for a
+    class of tests (several seconds: keep to the tests that need all of it)."""
+    yield from _library_for_a_class(django_db_blocker)
 
 
 @pytest.fixture(scope="session", autouse=True)

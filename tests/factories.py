@@ -17,13 +17,25 @@ from initiatives.models import (
     EditorialState,
     Initiative,
     InitiativeOrganisation,
+    InitiativeSource,
     Organisation,
     PoliceArea,
+    Source,
     TargetGroup,
 )
 from themes.models import Theme
 
 _numbers = itertools.count(1)
+
+# Of the content files: the reference data (areas, themes, target groups) and
+# the 2015 briefing with the initiatives it features, the starting set most
+# page tests read (``load_seed_content --only``). The whole library takes
+# several seconds to load; this takes well under one.
+STARTER_CONTENT = [
+    "reference/areas.yaml",
+    "reference/vocabularies.yaml",
+    "briefings/pcc-spotlight-4.yaml",
+]
 
 
 def make_police_area(**fields: Any) -> PoliceArea:
@@ -60,18 +72,34 @@ def make_organisation(**fields: Any) -> Organisation:
     return Organisation.objects.create(**fields)
 
 
+def make_source(*, publishers: Iterable[Organisation] = (), **fields: Any) -> Source:
+    """A web page published in May 2024 and read on 2 December 2026, unless told."""
+    n = next(_numbers)
+    fields.setdefault("title", f"Source {n}")
+    fields.setdefault("slug", f"source-{n}")
+    fields.setdefault("kind", Source.Kind.WEB_PAGE)
+    fields.setdefault("url", f"https://example.org/source-{n}")
+    fields.setdefault("published_on", datetime.date(2024, 5, 1))
+    fields.setdefault("published_on_precision", "month")
+    fields.setdefault("accessed_on", datetime.date(2026, 12, 2))
+    source = Source.objects.create(**fields)
+    source.publishers.set(publishers)
+    return source
+
+
 def make_initiative(
     *,
     police_areas: Iterable[PoliceArea] | None = None,
     themes: Iterable[Theme] = (),
     target_groups: Iterable[TargetGroup] = (),
     organisations: dict[str, Organisation] | None = None,
+    sources: Iterable[Source] = (),
     **fields: Any,
 ) -> Initiative:
     """An initiative, published unless told otherwise, in a new area by default.
 
     ``organisations`` maps a role (lead, partner, commissioner, funder) to an
-    organisation.
+    organisation; ``sources`` are cited in their order.
     """
     n = next(_numbers)
     fields.setdefault("title", f"Initiative {n}")
@@ -92,6 +120,10 @@ def make_initiative(
     for role, organisation in (organisations or {}).items():
         InitiativeOrganisation.objects.create(
             initiative=initiative, organisation=organisation, role=role
+        )
+    for order, source in enumerate(sources):
+        InitiativeSource.objects.create(
+            initiative=initiative, source=source, order=order
         )
     initiative.refresh_from_db()
     return initiative
@@ -139,6 +171,7 @@ def make_user(*, groups: Iterable[str] = (), permissions: Iterable[str] = (), **
 ROLE_MIGRATIONS = [
     ("_editors_and_publishers", "create_roles"),
     ("_suggestion_permissions", "grant"),
+    ("_source_permissions", "grant"),
 ]
 
 
@@ -190,13 +223,15 @@ def build_small_library() -> dict[str, Initiative]:
 
     - centre: Essex; demand; active; untested; 2020; trust a partner;
     - hub: Kent; youth; active; independently evaluated; 2015; trust the
-      lead; featured in the briefing "spotlight";
+      lead; cites the source "evaluation"; featured in the briefing
+      "spotlight";
     - violence: Gwent (Wales); nothing else known; featured in "spotlight";
     - triage: Kent and Essex; youth and demand; women; pilot; evaluated
       locally; June 2018.
 
     Hidden, sharing their areas, themes and target group: a draft and an
-    entry in review led by "hidden-trust", and a draft briefing.
+    entry in review led by "hidden-trust" citing "hidden-memo", and a draft
+    briefing.
     """
     kent = make_police_area(slug="kent", name="Kent", region="south-east")
     essex = make_police_area(slug="essex", name="Essex", region="east-of-england")
@@ -216,6 +251,7 @@ def build_small_library() -> dict[str, Initiative]:
             evidence_stage="independently-evaluated",
             start_date=datetime.date(2015, 1, 1),
             organisations={"lead": trust},
+            sources=[make_source(slug="evaluation", title="Hub evaluation")],
         ),
         "triage": make_initiative(
             slug="triage",
@@ -249,6 +285,7 @@ def build_small_library() -> dict[str, Initiative]:
     }
     make_briefing(slug="spotlight", initiatives=[rows["hub"], rows["violence"]])
     hidden = make_organisation(slug="hidden-trust", name="Hidden Trust")
+    memo = make_source(slug="hidden-memo", title="Hidden memo")
     for state in ("draft", "in-review"):
         make_initiative(
             slug=f"secret-{state}",
@@ -261,6 +298,7 @@ def build_small_library() -> dict[str, Initiative]:
             evidence_stage="independently-evaluated",
             start_date=datetime.date(2019, 1, 1),
             organisations={"lead": hidden},
+            sources=[memo],
             state=state,
         )
     make_briefing(slug="secret-briefing", title="Secret briefing", state="draft")

@@ -3,7 +3,8 @@ pages that count work under each theme."""
 
 from django.db.models import Count, Q, QuerySet
 
-from initiatives.models import Initiative, PoliceArea
+from initiatives.models import PoliceArea
+from initiatives.selectors import shown_initiatives
 from themes.models import Theme
 
 
@@ -13,9 +14,9 @@ def public_themes() -> QuerySet[Theme]:
 
 
 def themes_with_counts(*, police_area: PoliceArea | None = None) -> QuerySet[Theme]:
-    """Themes in order, each with ``initiative_count`` of published initiatives
-    (in one police area if given)."""
-    published = Initiative.objects.published()
+    """Themes in order, each with ``initiative_count`` of the initiatives the
+    public is shown (in one police area if given)."""
+    published = shown_initiatives()
     if police_area is not None:
         published = published.filter(police_areas=police_area)
     return Theme.objects.in_order().annotate(

@@ -4,21 +4,29 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from initiatives.admin.editorial import EditorialAdminMixin
 from initiatives.admin.imports import InitiativeImportMixin
-from initiatives.forms import InitiativeAdminForm
+from initiatives.forms import (
+    BriefingAdminForm,
+    FundingForm,
+    InitiativeAdminForm,
+    SourceAdminForm,
+)
 from initiatives.models import (
     Briefing,
     BriefingMention,
     Funding,
     Initiative,
     InitiativeOrganisation,
+    InitiativeSource,
     KeyFinding,
+    Organisation,
+    Source,
     ToolkitLink,
 )
 from initiatives.quality import ROW_LIMIT, data_quality_report
@@ -32,10 +40,18 @@ class InitiativeOrganisationInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class InitiativeSourceInline(admin.TabularInline):
+    model = InitiativeSource
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "note", "is_evaluation", "order"]
+
+
 class FundingInline(admin.TabularInline):
     model = Funding
+    form = FundingForm
     extra = 0
-    autocomplete_fields = ["funder"]
+    autocomplete_fields = ["funder", "source"]
 
 
 class ToolkitLinkInline(admin.TabularInline):
@@ -101,6 +117,7 @@ class InitiativeAdmin(
         "updated_at",
     ]
     inlines = [
+        InitiativeSourceInline,
         InitiativeOrganisationInline,
         FundingInline,
         ToolkitLinkInline,
@@ -224,6 +241,7 @@ class KeyFindingInline(admin.TabularInline):
 class BriefingAdmin(
     EditorialAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
 ):
+    form = BriefingAdminForm
     list_display = ["title", "series", "number", "published_on", "state", "mentions"]
     list_filter = ["state", "series", "themes"]
     search_fields = ["title", "slug", "series", "summary"]
@@ -250,3 +268,62 @@ class BriefingAdmin(
     @admin.display(description="Initiatives featured", ordering="mention_count")
     def mentions(self, briefing: Any) -> int:  # annotated by get_queryset
         return briefing.mention_count
+
+
+@admin.register(Source)
+class SourceAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
+    """The documents the library cites; editors add and change them."""
+
+    form = SourceAdminForm
+    list_display = [
+        "title",
+        "kind",
+        "publisher_names",
+        "published",
+        "accessed_on",
+        "citation_count",
+    ]
+    list_filter = ["kind", ("publishers", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "slug", "url", "authors", "publishers__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["publishers"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "updated_at"
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "summary"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "publishers",
+                    "authors",
+                    ("published_on", "published_on_precision"),
+                ]
+            },
+        ),
+        ("Where to read it", {"fields": ["url", "accessed_on", "archived_url"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(cited_by=Count("citations", distinct=True))
+            .prefetch_related(
+                Prefetch("publishers", queryset=Organisation.objects.order_by("name"))
+            )
+        )
+
+    @admin.display(description="Publishers")
+    def publisher_names(self, source: Source) -> str:
+        return ", ".join(publisher.name for publisher in source.publishers.all())
+
+    @admin.display(description="Published", ordering="published_on")
+    def published(self, source: Source) -> str:
+        return source.published
+
+    @admin.display(description="Cited by", ordering="cited_by")
+    def citation_count(self, source: Any) -> int:  # annotated by get_queryset
+        return source.cited_by

@@ -2,11 +2,11 @@
 
 - ``places``: police force areas and their governance;
 - ``directory``: organisations and target groups;
-- ``library``: initiatives, briefings and what links them (sources belong
-  here too);
+- ``library``: initiatives, briefings, the sources they cite and what
+  links them;
 - ``curation``: editorial state changes and suggestions from the field;
 - ``platform``: what the site runs on (content version, API keys, the
-  spelling word list).
+  spelling word list, what the content files loaded).
 
 Django, migrations and the rest of the code import them from here.
 """
@@ -24,7 +24,10 @@ from initiatives.models.library import (
     Initiative,
     InitiativeOrganisation,
     InitiativeQuerySet,
+    InitiativeSource,
     KeyFinding,
+    Source,
+    SourceQuerySet,
     ToolkitLink,
 )
 from initiatives.models.places import (
@@ -36,6 +39,7 @@ from initiatives.models.places import (
     Region,
 )
 from initiatives.models.platform import (
+    ContentLoad,
     ContentVersion,
     PartnerApiKey,
     PartnerApiKeyQuerySet,
@@ -48,6 +52,7 @@ __all__ = [
     "Briefing",
     "BriefingMention",
     "BriefingQuerySet",
+    "ContentLoad",
     "ContentVersion",
     "EditorialState",
     "Funding",
@@ -56,6 +61,7 @@ __all__ = [
     "Initiative",
     "InitiativeOrganisation",
     "InitiativeQuerySet",
+    "InitiativeSource",
     "KeyFinding",
     "Nation",
     "Organisation",
@@ -66,6 +72,8 @@ __all__ = [
     "PoliceAreaQuerySet",
     "Region",
     "SearchWord",
+    "Source",
+    "SourceQuerySet",
     "StateChange",
     "Suggestion",
     "SuggestionQuerySet",

@@ -15,7 +15,7 @@ from typing import Self
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -85,7 +85,24 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
                         briefing__state=EditorialState.PUBLISHED
                     )
                     .select_related("briefing")
+                    .prefetch_related(
+                        models.Prefetch(
+                            "briefing__publishers",
+                            queryset=Organisation.objects.order_by("name"),
+                        )
+                    )
                     .order_by("-briefing__published_on", "briefing__title"),
+                ),
+                models.Prefetch(
+                    "source_citations",
+                    queryset=InitiativeSource.objects.select_related("source")
+                    .prefetch_related(
+                        models.Prefetch(
+                            "source__publishers",
+                            queryset=Organisation.objects.order_by("name"),
+                        )
+                    )
+                    .order_by("order", "pk"),
                 ),
                 models.Prefetch(
                     "programmes",
@@ -94,7 +111,8 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
                 ),
                 "toolkit_links",
                 models.Prefetch(
-                    "funding", queryset=Funding.objects.select_related("funder")
+                    "funding",
+                    queryset=Funding.objects.select_related("funder", "source"),
                 ),
             )
             .select_related("parent")
@@ -149,6 +167,7 @@ class Initiative(models.Model):
         PROMISING = "promising", "Promising"
         NEW_OR_INNOVATIVE = "new-or-innovative", "New or innovative"
         DID_NOT_WORK = "did-not-work", "Did not work"
+        MIXED = "mixed", "Mixed"
 
     class Origin(models.TextChoices):
         CURATED = "curated", "Entered by a curator"
@@ -177,6 +196,14 @@ class Initiative(models.Model):
         through="InitiativeOrganisation",
         related_name="initiatives",
         blank=True,
+    )
+    sources: "models.ManyToManyField[Source, InitiativeSource]"
+    sources = models.ManyToManyField(
+        "Source",
+        through="InitiativeSource",
+        related_name="initiatives",
+        blank=True,
+        help_text="The documents every fact of the entry comes from.",
     )
     summary = models.TextField(
         max_length=1000,
@@ -286,6 +313,18 @@ class Initiative(models.Model):
             models.Index(
                 fields=["state", "title", "id"], name="initiative_state_title"
             ),
+            # The default order when demo data is shown: real entries first
+            # (initiatives.selectors.DEMO_LAST), then by title.
+            models.Index(
+                F("state"),
+                models.Case(
+                    models.When(origin="demo", then=models.Value(1)),
+                    default=models.Value(0),
+                ),
+                F("title"),
+                F("id"),
+                name="initiative_state_real_first",
+            ),
             models.Index(
                 fields=["state", "-updated_at"], name="initiative_state_updated"
             ),
@@ -366,6 +405,34 @@ class Initiative(models.Model):
     def ended(self) -> str:
         return format_partial_date(self.end_date, self.end_date_precision)
 
+    @property
+    def start_year(self) -> int | None:
+        return self.start_date.year if self.start_date else None
+
+    @property
+    def evaluations(self) -> list["InitiativeSource"]:
+        """The cited sources that evaluate it (uses prefetched rows)."""
+        return [c for c in self.source_citations.all() if c.is_evaluation]
+
+    @property
+    def not_recorded(self) -> list[str]:
+        """What the sources do not record about it, to say once on its page
+        (uses prefetched rows)."""
+        missing = []
+        if not any(r.role == "lead" for r in self.organisation_roles.all()):
+            missing.append("lead organisation")
+        if not self.target_groups.all():
+            missing.append("who it works with")
+        if not self.status:
+            missing.append("lifecycle status")
+        if not self.start_date:
+            missing.append("start date")
+        if not (self.evidence_stage or self.evidence_outcome or self.evidence_note):
+            missing.append("evidence")
+        if not self.funding.all():
+            missing.append("funding")
+        return missing
+
     def build_search_keywords(self) -> str:
         """The related names search should know about (uses prefetched rows)."""
         names = [area.name for area in self.police_areas.all()]
@@ -435,8 +502,22 @@ class Funding(models.Model):
         ],
     )
     period_start = models.DateField(null=True, blank=True)
+    period_start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     period_end = models.DateField(null=True, blank=True)
+    period_end_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     note = models.CharField(max_length=300, blank=True)
+    source = models.ForeignKey(
+        "Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_stated",
+        help_text="The source that states this funding.",
+    )
 
     class Meta:
         ordering = ["period_start", "pk"]
@@ -459,6 +540,24 @@ class Funding(models.Model):
     def __str__(self) -> str:
         funder = self.funder or "Unknown funder"
         return f"{funder}: {self.amount or 'amount not known'}"
+
+    @property
+    def period_started(self) -> str:
+        return format_partial_date(self.period_start, self.period_start_precision)
+
+    @property
+    def period_ended(self) -> str:
+        return format_partial_date(self.period_end, self.period_end_precision)
+
+    @property
+    def period_label(self) -> str:
+        """'April 2019 to March 2020', 'from 2019', 'to March 2020' or ''."""
+        start, end = self.period_started, self.period_ended
+        if start and end:
+            return f"{start} to {end}"
+        if start:
+            return f"from {start}"
+        return f"to {end}" if end else ""
 
 
 class ToolkitLink(models.Model):
@@ -525,7 +624,16 @@ class Briefing(models.Model):
         Organisation, related_name="published_briefings", blank=True
     )
     published_on = models.DateField("publication date", null=True, blank=True)
+    published_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     url = WebAddressField("address", blank=True)
+    accessed_on = models.DateField(
+        "date accessed",
+        null=True,
+        blank=True,
+        help_text="When a curator last read the briefing at its address.",
+    )
     summary = models.TextField(blank=True)
     themes = models.ManyToManyField(
         "themes.Theme", related_name="briefings", blank=True
@@ -584,6 +692,11 @@ class Briefing(models.Model):
     def is_published(self) -> bool:
         return self.state == EditorialState.PUBLISHED
 
+    @property
+    def published(self) -> str:
+        """Its publication date at the precision known: '2015', 'December 2015'."""
+        return format_partial_date(self.published_on, self.published_on_precision)
+
 
 class KeyFinding(models.Model):
     briefing = models.ForeignKey(
@@ -626,3 +739,130 @@ class BriefingMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.briefing} features {self.initiative}"
+
+
+class SourceQuerySet(models.QuerySet["Source"]):
+    def public(self) -> Self:
+        """Sources the public may see: cited by a published initiative, directly
+        or as the source of its funding. A source cited only by drafts,
+        entries in review or withdrawn entries stays out of view."""
+        published = EditorialState.PUBLISHED
+        return self.filter(
+            Exists(
+                InitiativeSource.objects.filter(
+                    source=OuterRef("pk"), initiative__state=published
+                )
+            )
+            | Exists(
+                Funding.objects.filter(
+                    source=OuterRef("pk"), initiative__state=published
+                )
+            )
+        )
+
+
+class Source(models.Model):
+    """A document the library cites: a report, an evaluation, a plan, a page.
+
+    Its own dates (when it was published, when a curator read it) are facts
+    about the document, kept apart from the dates of the library's entries.
+    """
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", "Briefing"
+        REPORT = "report", "Report"
+        EVALUATION = "evaluation", "Evaluation"
+        JOURNAL_ARTICLE = "journal-article", "Journal article"
+        PLAN = "plan", "Plan or strategy"
+        NEWS = "news", "News report"
+        PRESS_RELEASE = "press-release", "Press release"
+        WEB_PAGE = "web-page", "Web page"
+        PARLIAMENTARY = "parliamentary", "Parliamentary publication"
+        GOVERNMENT_PUBLICATION = "government-publication", "Government publication"
+        PODCAST = "podcast", "Podcast"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    title = models.CharField(
+        max_length=500,
+        help_text="Exactly as published. A title the curator had to supply goes "
+        "in square brackets.",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    publishers = models.ManyToManyField(
+        Organisation, related_name="published_sources", blank=True
+    )
+    authors = models.CharField(
+        max_length=500, blank=True, help_text="As the source gives them."
+    )
+    published_on = models.DateField("publication date", null=True, blank=True)
+    published_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    url = WebAddressField("address", help_text="The original's own address.")
+    accessed_on = models.DateField(
+        "date accessed",
+        default=timezone.localdate,
+        help_text="When a curator read it at this address.",
+    )
+    archived_url = WebAddressField(
+        "archived copy",
+        blank=True,
+        help_text="A copy kept elsewhere, e.g. in a web archive, if the curator read it.",
+    )
+    summary = models.TextField(
+        blank=True, help_text="What the document is, in a sentence or two."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["publishers"])
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:source-detail", kwargs={"slug": self.slug})
+
+    @property
+    def published(self) -> str:
+        """Its publication date at the precision known: '2015', 'December 2015'."""
+        return format_partial_date(self.published_on, self.published_on_precision)
+
+
+class InitiativeSource(models.Model):
+    """A source an initiative cites, with what it supports."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="source_citations"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations"
+    )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="What this source supports."
+    )
+    is_evaluation = models.BooleanField(
+        "evaluation of this initiative",
+        default=False,
+        help_text="The source evaluates this very initiative.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "source cited"
+        verbose_name_plural = "sources cited"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "source"],
+                name="initiative_source_unique",
+                violation_error_message="The initiative already cites this source.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} cites {self.source}"

@@ -1,5 +1,6 @@
 """Tables the site runs on rather than content: the content version that
-caches are keyed on, partners' API keys, and the spelling word list."""
+caches are keyed on, partners' API keys, the spelling word list, and what
+the content files loaded."""
 
 import datetime
 import hashlib
@@ -30,6 +31,34 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ContentLoad(models.Model):
+    """What ``load_seed_content`` last loaded of one record of the content files.
+
+    The digest of the record as the files had it, and when it was loaded:
+    the next run updates the row only if the file changed and no person has
+    edited the row since (see ``initiatives.services.seed``).
+    """
+
+    key = models.CharField(
+        max_length=250, unique=True, help_text="E.g. 'initiative:durham-checkpoint'."
+    )
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the record as it was in the files."
+    )
+    object_id = models.PositiveBigIntegerField(
+        null=True, help_text="The primary key of the row loaded."
+    )
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "record loaded from the content files"
+        verbose_name_plural = "records loaded from the content files"
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.loaded_at:%Y-%m-%d %H:%M})"
 
 
 class ContentVersion(models.Model):

@@ -7,15 +7,50 @@ derived data, written here.
 """
 
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from django.db import connections
 
 from initiatives.models import EditorialState, Initiative, SearchWord
 
+_batch = threading.local()
+
+
+@contextmanager
+def one_keyword_refresh() -> Iterator[None]:
+    """Refresh search keywords once for a batch of writes, not once a link.
+
+    Inside the block, refreshes only note which initiatives need one; they
+    are refreshed together when the outermost block ends without an error
+    (an error leaves the transaction to be rolled back anyway).
+    """
+    depth = getattr(_batch, "depth", 0)
+    if depth == 0:
+        _batch.pending = set()
+    _batch.depth = depth + 1
+    try:
+        yield
+    except BaseException:
+        if depth == 0:
+            _batch.pending = set()
+        raise
+    finally:
+        _batch.depth = depth
+    if depth == 0:
+        pending, _batch.pending = _batch.pending, set()
+        refresh_search_keywords(pending)
+
 
 def refresh_search_keywords(initiative_ids: Iterable[int]) -> int:
-    """Copy related names into search_keywords; returns how many rows changed."""
+    """Copy related names into search_keywords; returns how many rows changed.
+
+    Inside ``one_keyword_refresh`` it only notes the ids, and returns 0.
+    """
+    if getattr(_batch, "depth", 0):
+        _batch.pending.update(initiative_ids)
+        return 0
     changed = 0
     ids = sorted(set(initiative_ids))
     for start in range(0, len(ids), 2000):

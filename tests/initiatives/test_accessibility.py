@@ -2,9 +2,11 @@
 a 320-pixel screen and print.
 
 Debian's Chromium through Playwright (the session ``browser`` fixture). Each
-test loads the seed content once and visits many pages, to stay fast.
+test loads the starting set of the content (with a cited source) once and
+visits many pages, to stay fast.
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,7 +15,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import make_initiative
+from initiatives.models import Funding, Initiative, InitiativeSource, Organisation
+from tests.factories import STARTER_CONTENT, make_initiative, make_source
 
 # The live server needs committed rows. The flush after each test would
 # lose the rows migrations made; the fixture puts them back at the end.
@@ -47,7 +50,9 @@ PAGE_TYPES = {
     "briefings": reverse("initiatives:briefing-list"),
     "briefing": SPOTLIGHT,
     "organisations": reverse("initiatives:organisation-list"),
-    "organisation": reverse("initiatives:organisation-detail", args=["essex-pfcc"]),
+    "organisation": reverse("initiatives:organisation-detail", args=["essex-pcc"]),
+    "sources": reverse("initiatives:source-list"),
+    "source": reverse("initiatives:source-detail", args=["hub-evaluation"]),
     "accessibility statement": reverse("accessibility"),
     "page not found": "/no-such-page/",
 }
@@ -55,7 +60,29 @@ PAGE_TYPES = {
 
 @pytest.fixture
 def site(live_server):
-    call_command("load_seed_content")
+    call_command("load_seed_content", only=STARTER_CONTENT)
+    # A cited source with every field, for the initiative's sources and the
+    # source pages (the starting set cites the 2015 briefing only).
+    evaluation = make_source(
+        slug="hub-evaluation",
+        title="An evaluation of the mental health hub",
+        kind="evaluation",
+        authors="A. Researcher",
+        summary="What the evaluation found.",
+        archived_url="https://archive.example.org/hub-evaluation",
+        publishers=[Organisation.objects.get(slug="essex-pcc")],
+    )
+    hub = Initiative.objects.get(slug="essex-mental-health-hub-pilot")
+    InitiativeSource.objects.create(
+        initiative=hub, source=evaluation, is_evaluation=True, note="Results."
+    )
+    Funding.objects.create(
+        initiative=hub,
+        amount=10000,
+        period_start=datetime.date(2015, 4, 1),
+        period_start_precision="month",
+        source=evaluation,
+    )
     make_initiative(
         slug="demo-harbour",
         title="Demo: Harbour watch",

@@ -8,19 +8,24 @@ from django.urls import reverse
 from initiatives.models import (
     Briefing,
     EditorialState,
+    Funding,
     GovernancePeriod,
     Initiative,
+    InitiativeSource,
     Organisation,
     PoliceArea,
+    Source,
     TargetGroup,
 )
-from tests.admin_forms import new_initiative_data
+from tests.admin_forms import admin_form_data, new_initiative_data
 from tests.factories import (
     make_briefing,
     make_curator,
+    make_editor,
     make_initiative,
     make_organisation,
     make_police_area,
+    make_source,
     make_target_group,
     make_theme,
     make_user,
@@ -40,7 +45,10 @@ def curator_client(client):
 def one_of_each():
     area = make_police_area()
     GovernancePeriod.objects.create(police_area=area, kind="pcc", body_name="PCC")
-    initiative = make_initiative(police_areas=[area], themes=[make_theme()])
+    source = make_source(publishers=[make_organisation()])
+    initiative = make_initiative(
+        police_areas=[area], themes=[make_theme()], sources=[source]
+    )
     make_briefing(initiatives=[initiative])
     make_organisation()
     make_target_group()
@@ -51,6 +59,7 @@ CURATED_MODELS = [
     GovernancePeriod,
     Organisation,
     TargetGroup,
+    Source,
     Initiative,
     Briefing,
     Theme,
@@ -199,3 +208,98 @@ def test_view_on_site_links_to_the_public_page(curator_client):
 
     redirect = curator_client.get(view_on_site)
     assert redirect.url.endswith(initiative.get_absolute_url())
+
+
+def test_curator_adds_a_source_with_a_partial_publication_date(curator_client):
+    publisher = make_organisation(name="Home Office")
+    page = curator_client.get(_admin_url(Source, "add"))
+    data = admin_form_data(
+        page,
+        title="Serious Violence Strategy",
+        slug="serious-violence-strategy",
+        kind="government-publication",
+        publishers=[str(publisher.pk)],
+        published_on="2018-04-09",
+        published_on_precision="month",
+        url="https://www.gov.uk/government/publications/serious-violence-strategy",
+        accessed_on="2026-12-02",
+    )
+
+    response = curator_client.post(_admin_url(Source, "add"), data)
+
+    assert response.status_code == 302
+    source = Source.objects.get(slug="serious-violence-strategy")
+    assert source.published_on == datetime.date(2018, 4, 1)
+    assert source.published == "April 2018"
+    assert list(source.publishers.all()) == [publisher]
+    assert source.history.count() >= 1
+
+
+def test_a_source_needs_a_web_address_that_opens_in_a_browser(curator_client):
+    page = curator_client.get(_admin_url(Source, "add"))
+    data = admin_form_data(
+        page, title="A page", slug="a-page", kind="web-page", url="javascript:1"
+    )
+
+    response = curator_client.post(_admin_url(Source, "add"), data)
+
+    assert response.status_code == 200
+    assert "url" in response.context["adminform"].form.errors
+    assert not Source.objects.exists()
+
+
+def test_an_initiative_cites_sources_and_dates_its_funding_in_the_admin(
+    curator_client,
+):
+    area, source = make_police_area(), make_source()
+    funder = make_organisation()
+    data = new_initiative_data(curator_client, area)
+    data |= {
+        "source_citations-TOTAL_FORMS": "1",
+        "source_citations-0-source": str(source.pk),
+        "source_citations-0-note": "Start date and funding.",
+        "source_citations-0-is_evaluation": "on",
+        "source_citations-0-order": "0",
+        "funding-TOTAL_FORMS": "1",
+        "funding-0-funder": str(funder.pk),
+        "funding-0-amount": "1600000",
+        "funding-0-currency": "GBP",
+        "funding-0-period_start": "2019-04-20",
+        "funding-0-period_start_precision": "month",
+        "funding-0-period_end": "2020-03-31",
+        "funding-0-period_end_precision": "month",
+        "funding-0-source": str(source.pk),
+    }
+
+    response = curator_client.post(_admin_url(Initiative, "add"), data)
+
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(slug="street-triage")
+    citation = InitiativeSource.objects.get(initiative=initiative)
+    assert (citation.source, citation.is_evaluation) == (source, True)
+    grant = Funding.objects.get(initiative=initiative)
+    assert grant.source == source
+    assert grant.period_label == "April 2019 to March 2020"
+    assert grant.period_start == datetime.date(2019, 4, 1)
+
+
+def test_source_changelist_does_not_query_per_row(
+    curator_client, django_assert_max_num_queries
+):
+    for _ in range(10):
+        source = make_source(publishers=[make_organisation(), make_organisation()])
+        make_initiative(sources=[source])
+    # Sessions, user, permissions, counts, the page of sources with their
+    # citation counts, their publishers, the publisher filter's options.
+    with django_assert_max_num_queries(12):
+        response = curator_client.get(_admin_url(Source, "changelist"))
+    assert response.status_code == 200
+
+
+def test_editors_add_and_change_sources_but_only_publishers_delete_them(client):
+    source = make_source()
+    client.force_login(make_editor())
+
+    assert client.get(_admin_url(Source, "add")).status_code == 200
+    assert client.get(_admin_url(Source, "change", source.pk)).status_code == 200
+    assert client.get(_admin_url(Source, "delete", source.pk)).status_code == 403

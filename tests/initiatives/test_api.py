@@ -144,6 +144,7 @@ def test_detail_gives_the_whole_entry(client):
             summary("organisation", "pfcc", "Essex PFCC", "/organisations/pfcc/")
             | {"role": "lead"}
         ],
+        "sources": [],
         "briefings": [
             entry(
                 "briefing",
@@ -183,6 +184,7 @@ def test_detail_gives_the_whole_entry(client):
                 "period_start": "2016-04-01",
                 "period_end": "2017-03-31",
                 "note": "First year",
+                "source": None,
             }
         ],
         "website": "https://example.org/hub",
@@ -279,6 +281,9 @@ PARITY_QUERIES = [
     "start_year_min=2016&start_year_max=2018",
     "briefing=spotlight",
     "organisation=trust",
+    "source=evaluation",
+    "include_demo=true",
+    "include_demo=false&police_area=kent",
     "ordering=-start_date",
     "ordering=-updated_at",
     "ordering=title&police_area=essex",
@@ -603,6 +608,9 @@ BAD_INPUTS = [
     ("target_group=nobody", "target_group"),
     ("organisation=nobody", "organisation"),
     ("briefing=nothing", "briefing"),
+    # A source cited only by hidden entries is as unknown as one that is not.
+    ("source=hidden-memo", "source"),
+    ("source=nothing", "source"),
     ("status=sleeping", "status"),
     ("nation=scotland", "nation"),
     ("region=mars", "region"),
@@ -750,9 +758,10 @@ def test_detail_query_count_does_not_grow_with_links(client, django_assert_num_q
     current_version()
 
     # 1: the initiative with its parent, then one query each for its police
-    # areas, themes, target groups, organisations, briefing mentions,
-    # programmes, toolkit links and funding.
-    with django_assert_num_queries(9):
+    # areas, themes, target groups, organisations, briefing mentions and
+    # their briefings' publishers, sources cited, programmes, toolkit links
+    # and funding (with its sources).
+    with django_assert_num_queries(11):
         assert client.get(api_url("initiative-detail", slug="hub")).status_code == 200
 
 
@@ -774,4 +783,6 @@ def test_organisation_roles_are_listed_with_their_role(client):
 def test_demo_entries_are_marked(client):
     make_initiative(slug="demo-one", origin=Initiative.Origin.DEMO)
 
-    assert client.get(LIST).json()["results"][0]["is_demo"] is True
+    assert client.get(LIST).json()["results"] == []  # left out unless asked
+    asked = client.get(LIST, {"include_demo": "true"}).json()
+    assert asked["results"][0]["is_demo"] is True

@@ -263,6 +263,7 @@ class TestBriefings:
             "url": absolute(api_url("briefing-detail", slug="spotlight-4")),
             "page_url": absolute("/briefings/spotlight-4/"),
             "source_url": "https://example.org/spotlight-4.pdf",
+            "accessed": None,
             "summary": "What PCCs do upstream.",
             "publishers": [
                 {

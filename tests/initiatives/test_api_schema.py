@@ -270,9 +270,9 @@ def test_api_holds_when_calls_follow_links(api_schema):
         def after_call(self, response, case):
             calls.append((case.operation.label, response.status_code))
 
-    # One link from each of the six lists to its entries.
+    # One link from each of the seven lists to its entries.
     links = [name for name in dir(state_machine) if "___200_" in name]
-    assert len(links) == 6, links
+    assert len(links) == 7, links
     run_state_machine_as_test(
         FollowingLinks,
         settings=hypothesis_settings(

@@ -11,7 +11,14 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tests.factories import make_briefing, make_initiative, make_theme
+from tests.factories import (
+    STARTER_CONTENT,
+    make_briefing,
+    make_initiative,
+    make_organisation,
+    make_source,
+    make_theme,
+)
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -90,9 +97,12 @@ def _restore_into(name: str, archive) -> subprocess.CompletedProcess:
 def test_backup_restores_the_whole_library_into_an_empty_database(
     tmp_path, empty_database
 ):
-    call_command("load_seed_content")
+    call_command("load_seed_content", only=STARTER_CONTENT)
     theme = make_theme(name="Restored theme")
-    initiative = make_initiative(themes=[theme], description="**Bold** words.")
+    source = make_source(publishers=[make_organisation()])
+    initiative = make_initiative(
+        themes=[theme], description="**Bold** words.", sources=[source]
+    )
     make_briefing(initiatives=[initiative])
     archive = tmp_path / "library.dump"
 

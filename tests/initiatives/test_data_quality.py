@@ -14,6 +14,7 @@ from tests.factories import (
     make_initiative,
     make_police_area,
     make_publisher,
+    make_source,
     make_theme,
     make_user,
 )
@@ -27,7 +28,8 @@ LONG_AGO = timezone.now() - datetime.timedelta(days=400)
 def _complete(**fields) -> Initiative:
     """A published initiative with nothing for a curator to fix."""
     fields.setdefault("themes", [make_theme()])
-    fields.setdefault("website", "https://example.org/ok")
+    if "sources" not in fields:
+        fields["sources"] = [make_source()]
     fields.setdefault("evidence_stage", Initiative.EvidenceStage.UNTESTED)
     return make_initiative(**fields)
 
@@ -44,7 +46,7 @@ def library():
     empty_area = make_police_area(name="Empty area")
     demo_only_area = make_police_area(name="Demo-only area")
     _complete(title="All good", police_areas=[complete_area])
-    _complete(title="Sourced by a briefing", website="", police_areas=[complete_area])
+    _complete(title="Sourced by a briefing", sources=[], police_areas=[complete_area])
     make_briefing(initiatives=[Initiative.objects.get(title="Sourced by a briefing")])
     _complete(
         title="Reviewed lately",
@@ -54,7 +56,10 @@ def library():
     )
     entries = {
         "no-themes": _complete(title="No themes", themes=[]),
-        "no-source": _complete(title="No source", website=""),
+        # A web address of its own is not a source a reader can check.
+        "no-source": _complete(
+            title="No source", sources=[], website="https://example.org/ok"
+        ),
         "no-evidence": _complete(title="No evidence", evidence_stage=""),
         "review-due": _complete(title="Review due", published_at=LONG_AGO),
         # Entries that are not public share an area with public ones.
@@ -85,6 +90,7 @@ def library():
             police_areas=[demo_only_area],
         ),
     }
+    make_source(title="Nobody cites this")
     _age(entries["stale-draft"], LONG_AGO)
     _age(entries["stale-review"], LONG_AGO)
     return {"entries": entries, "empty_area": empty_area, "demo_area": demo_only_area}
@@ -112,6 +118,7 @@ def test_each_check_lists_exactly_the_entries_that_need_it(library):
         "stale-drafts": 2,
         "review-due": 1,
         "empty-areas": 2,
+        "uncited-sources": 1,
     }
 
 
@@ -174,8 +181,8 @@ def test_query_count_does_not_grow_with_the_library(
         make_police_area()
 
     # 1: session, 2: user, 3-4: the user's and group permissions, then one
-    # query per check (6), each carrying its total in a window column.
-    with django_assert_num_queries(10):
+    # query per check (7), each carrying its total in a window column.
+    with django_assert_num_queries(11):
         response = client.get(reverse(URL))
     assert PoliceArea.objects.count() > 5
     assert len(response.context["checks"][0].rows) == 6

@@ -88,7 +88,7 @@ def test_csv_row_carries_the_initiatives_facts(client):
         origin="demo",
     )
 
-    (row,) = _csv_rows(client)
+    (row,) = _csv_rows(client, "include_demo=true")
 
     assert row["police_areas"] == "kent"
     assert row["police_area_names"] == "Kent"
@@ -162,8 +162,9 @@ def test_query_count_does_not_grow_with_rows(
             organisations={"lead": make_organisation()},
         )
 
-    # 1 the rows, 2-5 their areas, themes, target groups and organisations.
-    with django_assert_num_queries(5):
+    # 1 the rows, 2-7 their areas, themes, target groups, organisations,
+    # sources and briefings.
+    with django_assert_num_queries(7):
         _download(client, url)
 
 
@@ -174,9 +175,9 @@ def test_rows_are_fetched_a_chunk_at_a_time(
     for _ in range(5):
         make_initiative()
 
-    # The rows' query, then the four prefetches for each chunk of two rows:
+    # The rows' query, then the six prefetches for each chunk of two rows:
     # memory holds one chunk, however many rows there are.
-    with django_assert_num_queries(1 + 4 * 3):
+    with django_assert_num_queries(1 + 6 * 3):
         rows = _csv_rows(client)
 
     assert len(rows) == 5

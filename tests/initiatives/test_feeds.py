@@ -100,7 +100,8 @@ class TestFeeds:
         assert client.get(url).status_code == 404
 
 
-def test_demo_entries_are_labelled(client):
+def test_demo_entries_are_labelled(client, settings):
+    settings.LIBRARY_INCLUDE_DEMO = True  # feeds leave demo data out otherwise
     make_initiative(title="Demo: Harbour", origin="demo", police_areas=[])
 
     _, entries = _entries(client, FEED)

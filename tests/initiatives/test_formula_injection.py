@@ -24,6 +24,7 @@ from tests.factories import (
     make_initiative,
     make_organisation,
     make_police_area,
+    make_source,
     make_target_group,
     make_theme,
 )
@@ -88,6 +89,7 @@ def hostile_rows(client):
     )
     publish_initiative(initiative, reason=PAYLOADS[7])
     make_briefing(title=PAYLOADS[0], slug="hostile-briefing", summary=PAYLOADS[1])
+    make_source(title=PAYLOADS[2], slug="hostile-source", authors=PAYLOADS[4])
 
 
 def _admin_export(client, model, export_format: str):

@@ -17,6 +17,7 @@ from initiatives.models import (
 from initiatives.services.publishing import publish_initiative, transition
 from tests.admin_forms import admin_form_data
 from tests.factories import (
+    STARTER_CONTENT,
     make_briefing,
     make_editor,
     make_initiative,
@@ -181,7 +182,7 @@ def test_state_changes_appear_in_the_history_with_their_reason():
 
 
 def test_demo_data_writes_no_history_and_is_removed_cleanly():
-    call_command("load_seed_content")
+    call_command("load_seed_content", only=STARTER_CONTENT)
     before = Initiative.history.count()
 
     call_command("generate_demo_data", initiatives=20)

@@ -20,9 +20,16 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from initiatives.forms import fill_time_token
-from initiatives.models import Briefing, Initiative, Organisation, Suggestion
+from initiatives.models import (
+    Briefing,
+    Initiative,
+    InitiativeSource,
+    Organisation,
+    Source,
+    Suggestion,
+)
 from initiatives.sitemaps import SITEMAPS
-from tests.factories import make_user
+from tests.factories import make_source, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +211,10 @@ def _public_paths() -> dict[str, str]:
     initiative = Initiative.objects.published().earliest("pk")
     briefing = Briefing.objects.published().get()
     organisation = Organisation.objects.earliest("pk")
+    source = Source.objects.public().first()
+    if source is None:  # the starting set cites briefings only
+        source = make_source(slug="hostile-source", publishers=[organisation])
+        InitiativeSource.objects.create(initiative=initiative, source=source)
     theme, area = "frontline-integration", "essex"
     paths = {
         "home": reverse("initiatives:home"),
@@ -222,6 +233,8 @@ def _public_paths() -> dict[str, str]:
         "organisation": reverse(
             "initiatives:organisation-detail", args=[organisation.slug]
         ),
+        "sources": reverse("initiatives:source-list"),
+        "source": source.get_absolute_url(),
         "suggest": reverse("initiatives:suggest"),
         "suggest thanks": reverse("initiatives:suggest-thanks"),
         "themes": reverse("themes:list"),
@@ -247,6 +260,7 @@ def _public_paths() -> dict[str, str]:
         ("theme", theme),
         ("briefing", briefing.slug),
         ("organisation", organisation.slug),
+        ("source", source.slug),
         ("target-group", "young-adults"),
     ]:
         paths[f"api {name} list"] = reverse(f"api:{name}-list")
@@ -257,13 +271,16 @@ def _public_paths() -> dict[str, str]:
 PAGES = [
     "home", "search", "export csv", "export json", "feed", "initiative", "areas",
     "compare", "area", "area feed", "briefings", "briefing", "organisations",
-    "organisation", "suggest", "suggest thanks", "themes", "theme", "theme feed",
+    "organisation", "sources", "source", "suggest", "suggest thanks", "themes",
+    "theme", "theme feed",
     "accessibility", "robots", "sitemap", "not found", "healthz", "api index",
     "api docs", "api root", "sitemap pages", "sitemap initiatives", "sitemap themes",
     "sitemap police-areas", "sitemap briefings", "sitemap organisations",
+    "sitemap sources",
     "api initiative list", "api initiative", "api police-area list", "api police-area",
     "api theme list", "api theme", "api briefing list", "api briefing",
-    "api organisation list", "api organisation", "api target-group list",
+    "api organisation list", "api organisation", "api source list", "api source",
+    "api target-group list",
     "api target-group", "api suggestions",
 ]  # fmt: skip
 

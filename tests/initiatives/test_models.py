@@ -2,15 +2,18 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from initiatives.models import (
     EditorialState,
+    Funding,
     GovernancePeriod,
     Initiative,
+    InitiativeSource,
+    Source,
     TargetGroup,
 )
-from tests.factories import make_initiative, make_police_area
+from tests.factories import make_initiative, make_police_area, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +149,54 @@ def test_partial_dates_display_at_their_precision():
     assert initiative.started == "December 2015"
     initiative.start_date_precision = "year"
     assert initiative.started == "2015"
+
+
+def test_an_initiative_cites_a_source_once():
+    source = make_source()
+    initiative = make_initiative(sources=[source])
+
+    _rejected(
+        lambda: InitiativeSource.objects.create(initiative=initiative, source=source)
+    )
+
+
+def test_a_cited_source_cannot_be_deleted():
+    source = make_source()
+    make_initiative(sources=[source])
+
+    with pytest.raises(models.ProtectedError), transaction.atomic():
+        source.delete()
+
+
+@pytest.mark.parametrize(
+    "state, public",
+    [
+        (EditorialState.PUBLISHED, True),
+        (EditorialState.DRAFT, False),
+        (EditorialState.IN_REVIEW, False),
+        (EditorialState.WITHDRAWN, False),
+    ],
+)
+def test_a_source_is_public_when_a_published_initiative_cites_it(state, public):
+    cited, funding_source, uncited = make_source(), make_source(), make_source()
+    initiative = make_initiative(state=state, sources=[cited])
+    Funding.objects.create(initiative=initiative, source=funding_source)
+
+    expected = {cited, funding_source} if public else set()
+    assert set(Source.objects.public()) == expected
+    assert uncited not in Source.objects.public()
+
+
+def test_funding_periods_display_at_their_precision():
+    grant = Funding(
+        period_start=datetime.date(2019, 4, 1),
+        period_start_precision="month",
+        period_end=datetime.date(2020, 1, 1),
+        period_end_precision="year",
+    )
+    assert grant.period_label == "April 2019 to 2020"
+    grant.period_end = None
+    assert grant.period_label == "from April 2019"
+    grant.period_start, grant.period_end = None, datetime.date(2020, 3, 31)
+    grant.period_end_precision = "day"
+    assert grant.period_label == "to 31 March 2020"

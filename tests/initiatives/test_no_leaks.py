@@ -4,9 +4,10 @@ A property-based test (hypothesis, derandomized) builds random mixes of
 draft, in-review, published and withdrawn initiatives and briefings, moved
 there through the editorial workflow as curators would (so search words,
 publication and withdrawal dates are real), each titled and addressed by a
-random token that appears nowhere else. Then it reads every public surface
-and checks that no token of a non-published entry appears, and that every
-count counts only published entries.
+random token that appears nowhere else, each initiative citing a source of
+its own named by the same tokens. Then it reads every public surface and
+checks that no token of a non-published entry (or of its source) appears,
+and that every count counts only published entries.
 
 The one exception is by design: an entry that was public and has left
 public view is named by its slug in the API's tombstones (``withdrawn``),
@@ -31,6 +32,7 @@ from tests.factories import (
     make_initiative,
     make_organisation,
     make_police_area,
+    make_source,
     make_target_group,
     make_theme,
 )
@@ -94,6 +96,13 @@ class Library:
         moves: list[tuple[Initiative | Briefing, str]] = []
         for state, role in zip(initiatives, roles, strict=True):
             title, slug = next(tokens), next(tokens)
+            # Its own source, named by the entry's tokens: the source of a
+            # hidden entry must stay as hidden as the entry.
+            source = make_source(
+                title=f"Report on {title}",
+                slug=f"source-{slug}",
+                url=f"https://example.org/{slug}",
+            )
             initiative = make_initiative(
                 title=f"Initiative {title}",
                 slug=slug,
@@ -103,6 +112,7 @@ class Library:
                 themes=[self.theme],
                 target_groups=[self.group],
                 organisations={role: self.organisation},
+                sources=[source],
             )
             moves.append((initiative, state))
             self.initiatives.append(initiative)
@@ -178,6 +188,7 @@ def _surfaces(library: Library) -> list[str]:
         reverse("themes:feed", args=[theme]),
         reverse("initiatives:briefing-list"),
         reverse("initiatives:organisation-list"),
+        reverse("initiatives:source-list"),
         reverse("sitemap"),
         *(reverse("sitemap-section", args=[section]) for section in SITEMAPS),
         reverse("api:api-root"),
@@ -190,6 +201,8 @@ def _surfaces(library: Library) -> list[str]:
         reverse("api:briefing-list") + "?format=csv",
         reverse("api:organisation-list"),
         reverse("api:organisation-list") + "?format=csv",
+        reverse("api:source-list"),
+        reverse("api:source-list") + "?format=csv&page_size=100",
         reverse("api:police-area-detail", args=[area]),
         reverse("api:theme-detail", args=[theme]),
         reverse("api:target-group-list"),
@@ -199,6 +212,9 @@ def _surfaces(library: Library) -> list[str]:
             initiative.get_absolute_url(),
             reverse("api:initiative-detail", args=[initiative.slug]),
             reverse("api:initiative-detail", args=[initiative.slug]) + "?format=csv",
+            reverse("initiatives:source-detail", args=[f"source-{initiative.slug}"]),
+            reverse("api:source-detail", args=[f"source-{initiative.slug}"]),
+            f"{search}?source=source-{initiative.slug}",
         ]
     for briefing in library.briefings:
         if briefing.state == P:
@@ -235,6 +251,12 @@ def _check_hidden_entries_are_not_found(client, library: Library) -> None:
         page = client.get(initiative.get_absolute_url())
         api = client.get(reverse("api:initiative-detail", args=[initiative.slug]))
         assert page.status_code == 404
+        source = f"source-{initiative.slug}"
+        for path in (
+            reverse("initiatives:source-detail", args=[source]),
+            reverse("api:source-detail", args=[source]),
+        ):
+            assert client.get(path).status_code == 404, path
         # 410 Gone when it was public, so mirrors know to delete it.
         assert api.status_code == (410 if initiative.published_at else 404)
         for response in (page, api):

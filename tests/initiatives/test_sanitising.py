@@ -14,6 +14,7 @@ from initiatives.models import (
     Funding,
     GovernancePeriod,
     Initiative,
+    InitiativeSource,
     KeyFinding,
     Organisation,
 )
@@ -25,6 +26,7 @@ from tests.factories import (
     make_organisation,
     make_police_area,
     make_publisher,
+    make_source,
     make_target_group,
     make_theme,
     make_user,
@@ -237,7 +239,19 @@ def _library_written_with(payload: str) -> dict:
         target_groups=[group],
         organisations={"lead": organisation},
     )
-    Funding.objects.create(initiative=initiative, funder=organisation, note=payload)
+    source = make_source(
+        title=f"Source {payload}",
+        slug="report",
+        authors=f"Author {payload}",
+        summary=f"Source summary {payload}",
+        publishers=[organisation],
+    )
+    InitiativeSource.objects.create(
+        initiative=initiative, source=source, note=f"Supports {payload}"[:300]
+    )
+    Funding.objects.create(
+        initiative=initiative, funder=organisation, note=payload, source=source
+    )
     briefing = make_briefing(
         title=f"Briefing {payload}",
         slug="spotlight",
@@ -265,6 +279,7 @@ def _library_written_with(payload: str) -> dict:
         "organisation": organisation,
         "initiative": initiative,
         "briefing": briefing,
+        "source": source,
         "suggestion": suggestion,
         "governance": area.governance_periods.get(),
     }
@@ -286,6 +301,9 @@ def _public_surfaces(rows: dict) -> list[str]:
         briefing.get_absolute_url(),
         reverse("initiatives:organisation-list"),
         reverse("initiatives:organisation-detail", args=["trust"]),
+        reverse("initiatives:source-list"),
+        rows["source"].get_absolute_url(),
+        reverse("initiatives:list") + "?source=report",
         reverse("initiatives:suggest"),
         reverse("initiatives:feed"),
         reverse("themes:feed", args=["youth"]),
@@ -310,6 +328,8 @@ def _admin_surfaces(rows: dict) -> list[str]:
         admin("briefing", "change", rows["briefing"].pk),
         admin("organisation", "changelist"),
         admin("organisation", "change", rows["organisation"].pk),
+        admin("source", "changelist"),
+        admin("source", "change", rows["source"].pk),
         admin("policearea", "changelist"),
         admin("policearea", "change", rows["area"].pk),
         admin("governanceperiod", "changelist"),

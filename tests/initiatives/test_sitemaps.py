@@ -37,6 +37,7 @@ def test_index_lists_a_sitemap_per_kind_of_page(client):
             "police-areas",
             "briefings",
             "organisations",
+            "sources",
         )
     ]
 
@@ -85,7 +86,7 @@ def test_index_query_count_does_not_grow(client, django_assert_num_queries):
     for _ in range(5):
         make_initiative()
     # Two per section with dates (initiatives, themes, briefings,
-    # organisations): its latest change and its number of pages; and the
-    # number of police areas.
-    with django_assert_num_queries(9):
+    # organisations, sources): its latest change and its number of pages; and
+    # the number of police areas.
+    with django_assert_num_queries(11):
         client.get(reverse("sitemap"))

@@ -1,9 +1,11 @@
 """The public pages: search, facets, bad input, detail pages and their queries."""
 
+import datetime
 import json
 import re
 
 import pytest
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -263,8 +265,9 @@ def test_search_page_query_count_does_not_grow(client, django_assert_num_queries
     # 1 count for the pager, 2 the page of rows, 3-4 their areas and themes,
     # 5-13 one count per facet (theme, police area, status, evidence, target
     # group, nation, region, briefing, organisation), 14-17 the option rows
-    # of the theme, area, target group and briefing facets.
-    with django_assert_num_queries(17):
+    # of the theme, area, target group and briefing facets, 18 the demo data
+    # for the banner (once per content version).
+    with django_assert_num_queries(18):
         _search(client, "page_size=5")
 
 
@@ -274,8 +277,8 @@ def test_filtered_search_query_count_does_not_grow(
 ):
     area, theme = _rows(rows)
 
-    # 1-2 the area and theme slugs checked, then the 17 of an unfiltered page.
-    with django_assert_num_queries(19):
+    # 1-2 the area and theme slugs checked, then the 18 of an unfiltered page.
+    with django_assert_num_queries(20):
         _search(client, f"police_area={area.slug}&theme={theme.slug}&page_size=5")
 
 
@@ -285,9 +288,9 @@ def test_text_search_query_count_does_not_grow(client, django_assert_num_queries
     for n in range(rows):
         make_initiative(title=f"Harbour watch {n}", themes=[make_theme()])
 
-    # 1 whether the words as typed find anything, then the 17 of a plain page
+    # 1 whether the words as typed find anything, then the 18 of a plain page
     # (the page of rows carries the highlighted snippets).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         _search(client, "q=harbour&page_size=5")
 
 
@@ -302,22 +305,36 @@ class TestInitiativePage:
         html = client.get(self.URL).content.decode()
 
         assert "<h1>Mental health hub pilot</h1>" in html
-        assert "Office of the Police, Fire and Crime Commissioner for Essex" in html
+        # Led, in 2015, by the office as it was before the fire service joined.
+        assert "Office of the Police and Crime Commissioner for Essex" in html
         assert "People with mental health needs" in html
-        assert "Spotlight briefing 4" in html
+        assert "PCC Spotlight 4: Early Intervention and Prevention" in html
 
     def test_has_a_citation_with_permanent_address_and_last_update(self, client):
         initiative = Initiative.objects.get(slug="essex-mental-health-hub-pilot")
+        assert initiative.published_at is not None
+        first = timezone.localdate(initiative.published_at)
         updated = timezone.localdate(initiative.updated_at)
+        today = timezone.localdate()
 
         response = client.get(self.URL)
 
         url = f"http://testserver{self.URL}"
         assert response.context["citation"] == (
-            f"PCC Early Intervention Practice Library ({updated.year}) "
-            f"'Mental health hub pilot'. Last updated {updated.day} "
-            f"{updated:%B %Y}. Available at: {url}"
+            f"PCC Early Intervention Practice Library ({first.year}) "
+            f"'Mental health hub pilot' [library entry]. First published in the "
+            f"library {first.day} {first:%B %Y}; last changed {updated.day} "
+            f"{updated:%B %Y}. Available at: {url} "
+            f"(accessed {today.day} {today:%B %Y})."
         )
+        # Based on the briefing, with the briefing's own date, apart.
+        assert response.context["based_on"] == [
+            "Revolving Doors Agency and Transition to Adulthood Alliance (T2A) "
+            "(17 December 2015) PCC Spotlight 4: Early Intervention and "
+            "Prevention (PCC Spotlight, no. 4). Available at: "
+            "https://revolving-doors.org.uk/publications/pcc-spotlight-4-early-"
+            "intervention-and-prevention (accessed 2 December 2026)."
+        ]
         html = response.content.decode()
         assert f'<link rel="canonical" href="{url}">' in html
         assert f'Permanent address: <a href="{url}">' in html
@@ -367,10 +384,12 @@ class TestInitiativePage:
 
     def test_query_count(self, client, django_assert_num_queries):
         current_version()  # for the ETag; a running site has it in the cache
-        # 1 the initiative with its parent; 2-9 its areas, themes, target
-        # groups, organisation roles, briefing mentions, programmes, toolkit
-        # links and funding; and nothing else.
-        with django_assert_num_queries(9):
+        # 1 the initiative with its parent; 2-11 its areas, themes, target
+        # groups, organisation roles, briefing mentions and their briefings'
+        # publishers, sources cited, programmes, toolkit links and funding
+        # (with its sources); 12 the demo data for the banner (once per
+        # content version); and nothing else.
+        with django_assert_num_queries(12):
             client.get(self.URL)
 
 
@@ -396,9 +415,9 @@ class TestPoliceAreaPages:
             reverse("initiatives:police-area-detail", args=["essex"])
         ).content.decode()
 
-        assert "Since October 2017" in html
+        assert "Since 1 October 2017" in html
         assert "Police, Fire and Crime Commissioner for Essex" in html
-        assert "22 November 2012 to October 2017" in html
+        assert "November 2012 to 30 September 2017" in html
         assert "13 November 2025" in html and "May 2028" in html
 
     def test_area_page_lists_its_initiatives_and_their_themes(self, client):
@@ -465,11 +484,18 @@ class TestBriefingPages:
     def test_briefing_page_has_a_citation_and_a_schema_org_report(self, client):
         response = client.get(reverse("initiatives:briefing-detail", args=[self.SLUG]))
 
-        assert response.context["citation"].startswith(
-            "Revolving Doors Agency and Transition to Adulthood Alliance (T2A) (2015) "
-            "Spotlight briefing 4"
+        citation = response.context["citation"]
+        assert citation.startswith("PCC Early Intervention Practice Library (")
+        assert "'PCC Spotlight 4: Early Intervention and Prevention' [summary" in (
+            citation
         )
-        assert "(PCC spotlight briefings, no. 4)" in response.context["citation"]
+        assert "2015" not in citation  # the briefing's own date is cited apart
+        (original,) = response.context["based_on"]
+        assert original.startswith(
+            "Revolving Doors Agency and Transition to Adulthood Alliance (T2A) "
+            "(17 December 2015) PCC Spotlight 4: Early Intervention and Prevention "
+            "(PCC Spotlight, no. 4)."
+        )
         data = _json_ld(response.content.decode())
         assert data["@type"] == "Report"
         assert data["datePublished"] == "2015-12-17"
@@ -538,8 +564,9 @@ class TestOrganisationPages:
 
         # 1 the organisation with its area, 2 its published briefings, 3 counts
         # per role, 4 the first rows per role with their initiatives, 5-6 the
-        # initiatives' areas and themes.
-        with django_assert_num_queries(6):
+        # initiatives' areas and themes, 7 the public sources it published,
+        # 8 the demo data for the banner (once per content version).
+        with django_assert_num_queries(8):
             client.get(trust.get_absolute_url())
 
 
@@ -548,9 +575,9 @@ class TestOrganisationPages:
 
 def test_home_page_query_count(client, django_assert_num_queries):
     _rows(3)
-    # 1 published count, 2 demo count, 3 themes with counts, 4-6 recently
-    # published with areas and themes, 7-9 recently updated likewise, 10 areas
-    # with counts for the map.
+    # 1 published count, 2 themes with counts, 3-5 recently published with
+    # areas and themes, 6-8 recently updated likewise, 9 areas with counts for
+    # the map, 10 the demo data for the banner (once per content version).
     with django_assert_num_queries(10):
         client.get(reverse("initiatives:home"))
     _rows(6)
@@ -563,8 +590,9 @@ def test_area_pages_query_counts(client, django_assert_num_queries, rows):
     area, _ = _rows(rows)
     GovernancePeriod.objects.create(police_area=area, kind="pcc", body_name="PCC")
 
-    # 1 areas with counts, 2 their governance periods, 3 themes for the picker.
-    with django_assert_num_queries(3):
+    # 1 areas with counts, 2 their governance periods, 3 themes for the
+    # picker, 4 the demo data for the banner (kept until the content changes).
+    with django_assert_num_queries(4):
         client.get(reverse("initiatives:police-area-list"))
     # 1 the area, 2 its governance, 3 the pager's count, 4-6 the page of
     # initiatives with areas and themes, 7 the themes with counts in the area.
@@ -585,8 +613,9 @@ def test_briefing_and_organisation_lists_query_counts(
         briefing.publishers.set([make_organisation()])
         briefing.themes.set([make_theme()])
 
-    # 1 briefings with counts, 2 publishers, 3 themes.
-    with django_assert_num_queries(3):
+    # 1 briefings with counts, 2 publishers, 3 themes, 4 the demo data for the
+    # banner (kept until the content changes).
+    with django_assert_num_queries(4):
         client.get(reverse("initiatives:briefing-list"))
     # 1 the briefing, 2-4 publishers, themes, key findings, 5-7 the published
     # mentions with their initiatives' areas and themes.
@@ -755,3 +784,118 @@ def test_server_error_page_stands_alone_without_a_request():
 
     assert "Sorry, something went wrong" in html
     assert "/static/css/library.css" in html
+
+
+# Demo data --------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_and_demo():
+    area = make_police_area(slug="kent", name="Kent")
+    make_initiative(slug="zebra", title="Zebra crossing patrols", police_areas=[area])
+    make_initiative(
+        slug="demo-aardvark",
+        title="Demo: Aardvark watch",
+        origin=Initiative.Origin.DEMO,
+        police_areas=[area],
+    )
+    return area
+
+
+def _listed(response) -> list[str]:
+    return [i.slug for i in response.context["search"].page.object_list]
+
+
+def test_demo_data_is_left_out_unless_asked_for(client, real_and_demo):
+    search = client.get(reverse("initiatives:list"))
+    assert _listed(search) == ["zebra"]
+    home = client.get(reverse("initiatives:home"))
+    assert home.context["total"] == 1
+    (tile,) = [t for t in home.context["map"].tiles if t.count]
+    assert tile.count == 1
+    area = client.get(real_and_demo.get_absolute_url())
+    assert [i.slug for i in area.context["page_obj"].object_list] == ["zebra"]
+
+    asked = client.get(reverse("initiatives:list"), {"include_demo": "true"})
+    # Real entries first, then demo ones, each by title.
+    assert _listed(asked) == ["zebra", "demo-aardvark"]
+    by_title = client.get(
+        reverse("initiatives:list"), {"include_demo": "true", "ordering": "title"}
+    )
+    assert _listed(by_title) == ["demo-aardvark", "zebra"]
+    area_asked = client.get(real_and_demo.get_absolute_url(), {"include_demo": "true"})
+    assert [i.slug for i in area_asked.context["page_obj"].object_list] == [
+        "zebra",
+        "demo-aardvark",
+    ]
+    api = client.get(reverse("api:initiative-list"), {"include_demo": "true"})
+    assert [row["slug"] for row in api.json()["results"]] == ["zebra", "demo-aardvark"]
+
+
+def test_the_site_may_show_demo_data_by_default(client, settings, real_and_demo):
+    settings.LIBRARY_INCLUDE_DEMO = True
+
+    assert _listed(client.get(reverse("initiatives:list"))) == [
+        "zebra",
+        "demo-aardvark",
+    ]
+    assert client.get(reverse("initiatives:home")).context["total"] == 2
+    left_out = client.get(reverse("initiatives:list"), {"include_demo": "false"})
+    assert _listed(left_out) == ["zebra"]
+
+
+def test_every_page_says_when_the_site_holds_demo_data(client, real_and_demo):
+    for path in (
+        reverse("initiatives:home"),
+        reverse("initiatives:list"),
+        reverse("themes:list"),
+        reverse("initiatives:source-list"),
+        real_and_demo.get_absolute_url(),
+    ):
+        html = client.get(path).content.decode()
+        assert "this site also holds 1 synthetic demo initiative" in html, path
+        assert "?include_demo=true" in html
+
+    Initiative.objects.demo().delete()
+    cache.clear()
+    html = client.get(reverse("initiatives:home")).content.decode()
+    assert "synthetic demo initiative" not in html
+
+
+def test_a_bad_include_demo_is_named(client, real_and_demo):
+    page = client.get(reverse("initiatives:list"), {"include_demo": "maybe"})
+    api = client.get(reverse("api:initiative-list"), {"include_demo": "maybe"})
+    area = client.get(real_and_demo.get_absolute_url(), {"include_demo": "maybe"})
+
+    assert [p.name for p in page.context["search"].problems] == ["include_demo"]
+    assert api.status_code == 400 and "include_demo" in api.json()["errors"]
+    assert area.status_code == 200
+    assert [p.name for p in area.context["problems"]] == ["include_demo"]
+
+
+def test_result_rows_show_area_status_start_year_and_evidence(client):
+    make_initiative(
+        police_areas=[make_police_area(name="Gwent")],
+        status="active",
+        start_date=datetime.date(2019, 9, 1),
+        start_date_precision="month",
+        evidence_stage="independently-evaluated",
+        evidence_outcome="mixed",
+    )
+
+    html = client.get(reverse("initiatives:list")).content.decode()
+
+    assert (
+        "Gwent · Active · started 2019 · Independently evaluated · evidence: mixed"
+    ) in html
+
+
+def test_initiative_page_says_once_what_is_not_recorded(client):
+    initiative = make_initiative(themes=[make_theme()])
+
+    html = client.get(initiative.get_absolute_url()).content.decode()
+
+    assert "Not recorded in the sources: lead organisation, who it works with, " in html
+    assert "lifecycle status, start date, evidence, funding." in html
+    assert "Not recorded</dd>" not in html
+    assert "<h2>Evidence</h2>" not in html

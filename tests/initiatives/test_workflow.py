@@ -20,6 +20,7 @@ from initiatives.services.publishing import (
     withdraw_initiative,
 )
 from tests.factories import (
+    STARTER_CONTENT,
     make_briefing,
     make_editor,
     make_initiative,
@@ -240,7 +241,7 @@ def test_review_due_counts_from_last_review_or_first_publication():
 
 
 def test_seed_content_is_published_through_the_workflow():
-    call_command("load_seed_content")
+    call_command("load_seed_content", only=STARTER_CONTENT)
 
     changes = StateChange.objects.all()
     assert changes.count() == 8  # seven initiatives and the briefing

@@ -11,8 +11,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from initiatives.models import Briefing, Initiative, PoliceArea, StateChange
-from tests.factories import ensure_roles, make_user
+from initiatives.models import (
+    Briefing,
+    Initiative,
+    InitiativeSource,
+    PoliceArea,
+    StateChange,
+)
+from tests.factories import STARTER_CONTENT, ensure_roles, make_source, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +37,11 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def site(live_server):
-    call_command("load_seed_content", verbosity=0)
+    call_command("load_seed_content", only=STARTER_CONTENT, verbosity=0)
+    source = make_source(slug="report", title="A report")
+    InitiativeSource.objects.create(
+        initiative=Initiative.objects.published().earliest("pk"), source=source
+    )
     ensure_roles()
     make_user(username="curator", is_staff=True, is_superuser=True)
     return live_server.url
@@ -82,6 +92,8 @@ def test_public_pages_and_api_pages_break_no_policy(site, page):
         "compare": reverse("initiatives:police-area-compare"),
         "themes": reverse("themes:list"),
         "briefing": Briefing.objects.get().get_absolute_url(),
+        "sources": reverse("initiatives:source-list"),
+        "source": reverse("initiatives:source-detail", args=["report"]),
         "suggest": reverse("initiatives:suggest"),
         "api index": reverse("api:index"),
         "browsable api list": reverse("api:initiative-list"),

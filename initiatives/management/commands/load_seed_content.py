@@ -1,16 +1,33 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from initiatives.content_files import ContentError
 from initiatives.services.seed import load_seed_content
 
 
 class Command(BaseCommand):
     help = (
-        "Load the curated starting content: the 43 police areas with their "
-        "governance, the themes, target groups, and the December 2015 spotlight "
-        "briefing with its initiatives. Safe to run again: only missing rows "
-        "are created."
+        "Load the library's content files (initiatives/content/): the 43 police "
+        "areas with their governance, themes, target groups, organisations, "
+        "sources, briefings and initiatives. Every record is checked first; "
+        "any problem is reported and nothing is written. Safe to run again: "
+        "unchanged records are left alone, and rows a curator has edited or "
+        "deleted are never overwritten or created again."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="Load only the records of this file (relative to "
+            "initiatives/content/, e.g. regions/north.yaml) and what they "
+            "need; repeatable. Every file is still checked.",
+        )
+
     def handle(self, *args, **options) -> None:
-        report = load_seed_content()
+        try:
+            report = load_seed_content(only=options["only"])
+        except ContentError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(str(report)))
