@@ -10,17 +10,21 @@ shares (paging, formats, conditional GET, errors) is in
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
@@ -37,6 +41,7 @@ from initiatives.openapi import FACETS_PARAMETER, INITIATIVE_PAGE_EXAMPLE
 from initiatives.search import search_initiatives
 from initiatives.selectors import (
     public_briefing_details,
+    public_changes,
     public_initiative_details,
     public_initiatives,
     public_organisations,
@@ -49,6 +54,8 @@ from initiatives.selectors import (
 from initiatives.serializers import (
     BriefingPageSerializer,
     BriefingSerializer,
+    ChangeSerializer,
+    ChangesPageSerializer,
     FacetOptionSerializer,
     InitiativeListSerializer,
     InitiativePageSerializer,
@@ -66,6 +73,7 @@ from practice_library.openapi import (
     ERRORS,
     FORMAT,
     JSON,
+    NOT_MODIFIED,
     PAGING,
     detail_responses,
     list_responses,
@@ -76,30 +84,43 @@ from practice_library.parameters import ParameterForm
 from practice_library.renderers import Table
 from practice_library.throttles import parse_rate
 from practice_library.viewsets import (
+    ConditionalContentMixin,
+    ContentNegotiation,
     Gone,
     PublicReadOnlyViewSet,
+    StrictParametersMixin,
     raise_for_parameters,
 )
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-class FacetsForm(ParameterForm):
-    """``?facets=a,b``: the facets of the search to count."""
+class FacetNamesField(forms.MultipleChoiceField):
+    """Facet names, as repeated parameters (what generated clients send),
+    comma-separated (what people type), or both; each name once."""
 
-    facets = forms.CharField(required=False)
+    def to_python(self, value) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        names = (name.strip() for item in values for name in str(item).split(","))
+        return list(dict.fromkeys(name for name in names if name))
 
-    def clean_facets(self) -> list[str]:
-        raw = self.cleaned_data["facets"]
-        names = list(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
-        known = InitiativeFilterSet.facet_names()
-        unknown = [name for name in names if name not in known]
+    def validate(self, value) -> None:
+        known = list(InitiativeFilterSet.facet_names())
+        unknown = [name for name in value if name not in known]
         if unknown:
             shown = ", ".join(repr(name[:40]) for name in unknown[:5])
             raise forms.ValidationError(
                 f"Unknown facet {shown}; choose from: {', '.join(known)}."
             )
-        return names
+
+
+class FacetsForm(ParameterForm):
+    """``?facets=a,b`` or ``?facets=a&facets=b``: the facets to count."""
+
+    facets = FacetNamesField(
+        required=False,
+        choices=[(name, name) for name in InitiativeFilterSet.facet_names()],
+    )
 
 
 @extend_schema_view(
@@ -132,6 +153,14 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
         if action == "list":
             return [FACETS_PARAMETER, *PAGING, FORMAT]
         return super().schema_parameters(action)
+
+    def accepted_parameters(self) -> set[str]:
+        accepted = super().accepted_parameters()
+        return (
+            accepted | set(FacetsForm.base_fields)
+            if self.action == "list"
+            else accepted
+        )
 
     def get_queryset(self) -> QuerySet[Initiative]:
         if self.action == "retrieve":
@@ -335,6 +364,121 @@ class TargetGroupViewSet(PublicReadOnlyViewSet):
         return public_target_groups()
 
 
+CURSOR_PREFIX = "c1."
+CURSOR_PATTERN = re.compile(r"c1\.(\d{1,18})")
+CHANGES_PAGE_SIZE = MAX_PAGE_SIZE
+
+
+def encode_cursor(position: int) -> str:
+    """The cursor for a position in the changes feed. Opaque to clients (the
+    version prefix lets its form change); only 'next' links hand them out."""
+    return f"{CURSOR_PREFIX}{position}"
+
+
+def decode_cursor(cursor: str) -> int:
+    """The position a cursor names; ValueError when it is not one of ours."""
+    match = CURSOR_PATTERN.fullmatch(cursor)
+    if match is None:
+        raise ValueError(cursor)
+    return int(match[1])
+
+
+class ChangesForm(ParameterForm):
+    """The changes feed's parameters: where to read on from, and how many."""
+
+    cursor = forms.CharField(
+        required=False,
+        max_length=40,
+        help_text="The cursor of a 'next' link; leave out to start from the "
+        "beginning (a full mirror).",
+    )
+    page_size = forms.IntegerField(
+        min_value=1, max_value=CHANGES_PAGE_SIZE, required=False
+    )
+
+    def clean_cursor(self) -> int:
+        cursor = self.cleaned_data["cursor"]
+        if not cursor:
+            return 0
+        try:
+            return decode_cursor(cursor)
+        except ValueError:
+            raise forms.ValidationError(
+                "This is not a cursor of this feed: use the 'next' link of a "
+                "page, or leave cursor out to start from the beginning."
+            ) from None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The changes feed: every change to a public initiative, in order",
+        description="Lossless sync. Each initiative that changed after the "
+        "cursor appears once, at the position of its latest change, in commit "
+        "order: its whole public entry (as the detail gives it), or a tombstone "
+        "(deleted: true) when it left public view. Start without a cursor for "
+        "a full mirror; follow 'next' until has_more is false; keep the last "
+        "'next' and read it again later for the changes since. A 'next' link "
+        "never expires, and a change committed late by a transaction that "
+        "started early is never skipped.",
+        responses={
+            (200, JSON): ChangesPageSerializer,
+            **NOT_MODIFIED,
+            **ERRORS,
+        },
+    )
+)
+class ChangesViewSet(
+    StrictParametersMixin, ConditionalContentMixin, viewsets.GenericViewSet
+):
+    """The changes feed of the initiatives: upserts and tombstones."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    content_negotiation_class = ContentNegotiation
+    serializer_class = ChangeSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def accepted_parameters(self) -> set[str]:
+        return super().accepted_parameters() | set(ChangesForm.base_fields)
+
+    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
+        return [
+            OpenApiParameter(
+                "cursor",
+                {"type": "string", "pattern": f"^{CURSOR_PATTERN.pattern}$"},
+                description=str(ChangesForm.base_fields["cursor"].help_text),
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": CHANGES_PAGE_SIZE},
+                description=f"Changes per page: {CHANGES_PAGE_SIZE} unless given.",
+            ),
+        ]
+
+    def list(self, request, *args, **kwargs):
+        form = ChangesForm(request.query_params)
+        raise_for_parameters(form)
+        after = form.cleaned_data["cursor"]
+        size = form.cleaned_data.get("page_size") or CHANGES_PAGE_SIZE
+        changes = public_changes(after, size + 1)
+        has_more = len(changes) > size
+        changes = changes[:size]
+        position = changes[-1].position if changes else after
+        query = {"cursor": encode_cursor(position)}
+        if form.cleaned_data.get("page_size"):
+            query["page_size"] = str(size)
+        url = request.build_absolute_uri(
+            reverse("api:change-list") + "?" + urlencode(query)
+        )
+        results = ChangeSerializer(
+            changes, many=True, context=self.get_serializer_context()
+        ).data
+        return Response(
+            {"next": url, "has_more": has_more, "results": results},
+            headers={"Link": f'<{url}>; rel="next"'},
+        )
+
+
 class IsPartner(BasePermission):
     """Only a request carrying a current partner key."""
 
@@ -360,7 +504,7 @@ class IsPartner(BasePermission):
         },
     )
 )
-class SuggestionViewSet(viewsets.GenericViewSet):
+class SuggestionViewSet(StrictParametersMixin, viewsets.GenericViewSet):
     """Partners suggest initiatives here; each becomes a draft for curators."""
 
     serializer_class = SuggestionSubmissionSerializer

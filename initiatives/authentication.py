@@ -1,7 +1,7 @@
 """Who is calling the API, and how often they may: partner keys and rate limits.
 
-A partner sends its key as ``Authorization: Api-Key <key>`` (or in an
-``X-Api-Key`` header). A key lifts the rate limit and lets a partner suggest
+A partner sends its key as ``Authorization: Api-Key <key>`` (or
+``Authorization: Bearer <key>``, or in an ``X-Api-Key`` header). A key lifts the rate limit and lets a partner suggest
 initiatives; reading needs no key, and a key grants nothing in the admin. A
 missing key means an anonymous client; a wrong or revoked key is refused with
 401, at once.
@@ -56,13 +56,15 @@ class ApiKeyAuthentication(BaseAuthentication):
         if api_key is None:
             raise exceptions.AuthenticationFailed(
                 "This API key is not valid or has been revoked. Send a current "
-                f"key as 'Authorization: {KEYWORD} <key>', or none at all."
+                f"key as 'Authorization: {KEYWORD} <key>' (or 'Bearer <key>'), "
+                "or none at all."
             )
         note_use(api_key)
         return AnonymousUser(), api_key
 
     def authenticate_header(self, request: Request) -> str:
-        return f'{KEYWORD} realm="api"'
+        # Both schemes carry the same partner key; the 401's body says how.
+        return f'{KEYWORD} realm="api", Bearer realm="api"'
 
 
 class PartnerSuggestionRateThrottle(KeyRateThrottle):

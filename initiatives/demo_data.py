@@ -34,6 +34,7 @@ from initiatives.models import (
 )
 from initiatives.partial_dates import DatePrecision
 from initiatives.services.content_version import bump_content_version
+from initiatives.services.public_changes import record_public_changes
 from initiatives.services.search_words import (
     merge_search_words,
     rebuild_search_words,
@@ -300,6 +301,7 @@ def generate_demo_data(count: int, *, seed: int = 1) -> DemoReport:
         _insert(rows)
         merge_search_words(_published_word_counts(rows))
         bump_content_version()
+        record_public_changes(row.pk for row in rows if row.pk is not None)
         _analyze()
     seconds = (timezone.now() - started).total_seconds()
     return DemoReport(count, len(organisations), seconds)
@@ -580,6 +582,13 @@ def remove_demo_data() -> tuple[int, int]:
     with transaction.atomic():
         demo = Initiative.objects.demo()
         count = demo.count()
+        # Tombstones for mirrors: the plain DELETEs send no signals.
+        record_public_changes(
+            [],
+            departed=list(
+                demo.filter(state=EditorialState.PUBLISHED).values_list("pk", "slug")
+            ),
+        )
         Initiative.objects.filter(parent__in=demo).exclude(
             origin=Initiative.Origin.DEMO
         ).update(parent=None)

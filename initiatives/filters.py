@@ -23,7 +23,7 @@ find nothing is decided in ``initiatives.search``.
 import datetime
 import re
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
@@ -179,6 +179,64 @@ class SlugsFacet(Facet, django_filters.ModelMultipleChoiceFilter):
     pass
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+class UnknownSlug(str):
+    """A well-formed slug that no public row has: it matches nothing.
+
+    Curators' data grows every week and is not enumerated in the schema, so
+    a slug a client was never offered (or one of a row the public may not
+    see: the two are the same) is a search with no results, not an error.
+    """
+
+
+class CuratorsSlugField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code == "invalid_choice" and SLUG.fullmatch(str(value)):
+                return UnknownSlug(value)
+            raise
+
+
+class CuratorsSlugsField(django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value):
+        values = list(dict.fromkeys(value or []))
+        if any(not SLUG.fullmatch(str(item)) for item in values):
+            return super().clean(value)  # refused, naming the bad value
+        found = {
+            getattr(row, self.to_field_name or "pk"): row
+            for row in self.queryset.filter(**{f"{self.to_field_name}__in": values})
+        }
+        rows = [found.get(item) or UnknownSlug(item) for item in values]
+        if not rows and self.required:
+            return super().clean(value)
+        return rows
+
+
+F_ = TypeVar("F_", bound=django_filters.Filter)
+
+
+def curators_data(filter_: F_) -> F_:
+    """Mark a slug filter over curators' data (organisations, briefings,
+    sources): the schema gives its pattern, not today's list of slugs, and a
+    well-formed slug that no public row has matches nothing (``UnknownSlug``)."""
+    filter_.listed_in_schema = False  # type: ignore[attr-defined]
+    if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
+        filter_.field_class = CuratorsSlugsField
+    else:
+        filter_.field_class = CuratorsSlugField
+    return filter_
+
+
+def _known(values: Any) -> list:
+    """The public rows among a curators'-data filter's values."""
+    items = values if isinstance(values, list | tuple | QuerySet) else [values]
+    return [item for item in items if not isinstance(item, UnknownSlug)]
+
+
 def _chosen(value: Any) -> bool:
     """Whether a cleaned filter value selects anything (without a query)."""
     if isinstance(value, QuerySet):
@@ -275,35 +333,41 @@ class InitiativeFilterSet(django_filters.FilterSet):
         count=facets.area_attribute("region", Region.choices),
         empty_label="Any region",
     )
-    briefing = SlugFacet(
-        label="Featured in briefing",
-        queryset=Briefing.objects.published(),
-        field_name="briefings",
-        to_field_name="slug",
-        method="filter_briefing",
-        count=facets.briefings,
-        empty_label="Any briefing, or none",
+    briefing = curators_data(
+        SlugFacet(
+            label="Featured in briefing",
+            queryset=Briefing.objects.published(),
+            field_name="briefings",
+            to_field_name="slug",
+            method="filter_briefing",
+            count=facets.briefings,
+            empty_label="Any briefing, or none",
+        )
     )
-    organisation = SlugFacet(
-        label="Organisation",
-        queryset=public_organisations(),
-        field_name="organisations",
-        to_field_name="slug",
-        method="filter_organisation",
-        count=facets.organisations,
-        empty_label="Any organisation",
-        help_text="Organisation slug, in any role (lead, partner, commissioner, funder).",
+    organisation = curators_data(
+        SlugFacet(
+            label="Organisation",
+            queryset=public_organisations(),
+            field_name="organisations",
+            to_field_name="slug",
+            method="filter_organisation",
+            count=facets.organisations,
+            empty_label="Any organisation",
+            help_text="Organisation slug, in any role (lead, partner, commissioner, funder).",
+        )
     )
     # Public sources only: a source cited only by hidden entries is an
     # unknown value, like any slug that does not exist.
-    source = django_filters.ModelMultipleChoiceFilter(
-        label="Source",
-        queryset=Source.objects.public(),
-        field_name="sources",
-        to_field_name="slug",
-        method="filter_source",
-        help_text="Slug of a source the initiative cites (directly or for its "
-        "funding); repeatable: any of them matches.",
+    source = curators_data(
+        django_filters.ModelMultipleChoiceFilter(
+            label="Source",
+            queryset=Source.objects.public(),
+            field_name="sources",
+            to_field_name="slug",
+            method="filter_source",
+            help_text="Slug of a source the initiative cites (directly or for its "
+            "funding); repeatable: any of them matches.",
+        )
     )
     start_year_min = extend_schema_field(
         {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR, "example": 2015}
@@ -508,10 +572,14 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return queryset.filter(start_date__lte=datetime.date(value, 12, 31))
 
     def filter_briefing(self, queryset, name, value):
+        if not _known(value):
+            return queryset.none()
         mentioned = BriefingMention.objects.filter(briefing=value)
         return queryset.filter(pk__in=mentioned.values("initiative_id"))
 
     def filter_organisation(self, queryset, name, value):
+        if not _known(value):
+            return queryset.none()
         roles = InitiativeOrganisation.objects.filter(organisation=value)
         return queryset.filter(pk__in=roles.values("initiative_id"))
 
@@ -521,6 +589,9 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return queryset.curated()
 
     def filter_source(self, queryset, name, value):
+        value = _known(value)
+        if not value:
+            return queryset.none()
         cited = InitiativeSource.objects.filter(source__in=value)
         funded = Funding.objects.filter(source__in=value)
         return queryset.filter(
@@ -555,16 +626,24 @@ class SourceFilterSet(django_filters.FilterSet):
     )
     # Public organisations only: one known only from hidden entries is an
     # unknown value, like any slug that does not exist.
-    publisher = django_filters.ModelChoiceFilter(
-        label="Publisher",
-        queryset=public_organisations(),
-        field_name="publishers",
-        to_field_name="slug",
-        empty_label="Any publisher",
-        help_text="Organisation slug of a publisher.",
+    publisher = curators_data(
+        django_filters.ModelChoiceFilter(
+            label="Publisher",
+            queryset=public_organisations(),
+            field_name="publishers",
+            to_field_name="slug",
+            empty_label="Any publisher",
+            method="filter_publisher",
+            help_text="Organisation slug of a publisher.",
+        )
     )
 
     class Meta:
         model = Source
         fields: list[str] = []
         form = ParameterForm
+
+    def filter_publisher(self, queryset, name, value):
+        if not _known(value):
+            return queryset.none()
+        return queryset.filter(publishers=value)

@@ -82,9 +82,11 @@ FACETS_PARAMETER = OpenApiParameter(
         "items": {"type": "string", "enum": list(InitiativeFilterSet.facet_names())},
     },
     style="form",
-    explode=False,
+    explode=True,
     examples=[OpenApiExample("Three facets", value=["theme", "police_area", "status"])],
-    description="Comma-separated facets to count, e.g. theme,police_area,status. "
+    description="Facets to count: repeat the parameter "
+    "(facets=theme&facets=status), or separate them with commas "
+    "(facets=theme,police_area,status). "
     "Each option's count is the number of results there would be with that "
     "option chosen, taking every other active filter into account but not the "
     "facet's own (the disjunctive rule the search page uses).",
@@ -93,11 +95,11 @@ FACETS_PARAMETER = OpenApiParameter(
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "initiatives.authentication.ApiKeyAuthentication"
-    name = ["ApiKey", "ApiKeyHeader"]
+    name = ["ApiKey", "ApiKeyHeader", "Bearer"]
 
     def get_security_requirement(self, auto_schema):
-        # Either header will do; without a key the lower anonymous rate applies.
-        return [{"ApiKey": []}, {"ApiKeyHeader": []}]
+        # Any one will do; without a key the lower anonymous rate applies.
+        return [{"ApiKey": []}, {"ApiKeyHeader": []}, {"Bearer": []}]
 
     def get_security_definition(self, auto_schema):
         return [
@@ -114,5 +116,11 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
                 "in": "header",
                 "name": "X-Api-Key",
                 "description": "The same key in a header of its own.",
+            },
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "The same key as 'Authorization: Bearer <key>'. "
+                "A wrong or revoked key is refused with 401, never read as no key.",
             },
         ]

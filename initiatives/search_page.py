@@ -24,7 +24,14 @@ from django.utils.functional import cached_property
 from initiatives.facets import FacetOption
 from initiatives.filters import InitiativeFilterSet, Ordering
 from initiatives.search import InitiativeSearch, search_initiatives
-from practice_library.paging import PageForm, Problem, form_problems, paginate
+from practice_library.paging import (
+    PAGING_PARAMETERS,
+    PageForm,
+    Problem,
+    form_problems,
+    paginate,
+    unknown_parameter_problems,
+)
 from practice_library.parameters import takes_many
 
 # How many options the organisation facet shows before the rest are left to
@@ -101,10 +108,16 @@ class SearchPage:
         self.problems: list[Problem] = []
         self.page: Page | None = None
         self.search: InitiativeSearch | None = None
-        if not filterset.is_valid():
-            self.problems += form_problems(filterset.form, params)
-        if not self.paging.is_valid():
-            self.problems += form_problems(self.paging, params)
+        # A misspelt parameter first, alone, as the API reports it: the
+        # visitor may have meant it for a value reported as wrong.
+        self.problems += unknown_parameter_problems(
+            params, [*filterset.filters, *PAGING_PARAMETERS]
+        )
+        if not self.problems:
+            if not filterset.is_valid():
+                self.problems += form_problems(filterset.form, params)
+            if not self.paging.is_valid():
+                self.problems += form_problems(self.paging, params)
         if not self.problems:
             self.search = search_initiatives(filterset, facets=filterset.facet_names())
             self.page, self.problems = paginate(
@@ -114,6 +127,11 @@ class SearchPage:
     @property
     def is_valid(self) -> bool:
         return not self.problems
+
+    @property
+    def past_the_last_page(self) -> bool:
+        """Whether all that is wrong is a page past the last: not found."""
+        return self.search is not None and self.page is None
 
     @property
     def search_text(self) -> str:

@@ -711,6 +711,42 @@ class TombstoneSerializer(serializers.Serializer):
     withdrawn_at = UtcDateTimeField(help_text="When it left public view.")
 
 
+class ChangeSerializer(serializers.Serializer):
+    """One entry of the changes feed: an entry's current public state, or
+    that it is no longer public."""
+
+    slug = serializers.SlugField(read_only=True)
+    deleted = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the entry is no longer public (withdrawn, returned "
+        "to draft or deleted): delete it from the mirror.",
+    )
+    changed_at = UtcDateTimeField(help_text="When its public entry last changed.")
+    entry = InitiativeSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The whole entry, as /api/v1/initiatives/<slug>/ gives it; "
+        "null when deleted.",
+    )
+
+
+@extend_schema_serializer(many=False)
+class ChangesPageSerializer(serializers.Serializer):
+    """A page of the changes feed, in the order the changes were committed."""
+
+    next = serializers.URLField(
+        read_only=True,
+        help_text="Where to read on from; it never expires. Keep it, and read "
+        "it again later for the changes made since.",
+    )
+    has_more = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether more changes are waiting now; false at the end of "
+        "the feed, when the mirror is up to date.",
+    )
+    results = ChangeSerializer(many=True, read_only=True)
+
+
 class FacetOptionSerializer(serializers.Serializer):
     value = serializers.CharField(
         read_only=True, help_text="The value to send as the filter parameter."

@@ -146,6 +146,13 @@ class InitiativeListView(FilterMixin, TemplateView):
             search=SearchPage(filterset, self.request.GET), **kwargs
         )
 
+    def render_to_response(self, context, **response_kwargs):
+        # A page past the last is not found, as in the API; the page still
+        # says why, and links back to the results.
+        if context["search"].past_the_last_page:
+            response_kwargs.setdefault("status", 404)
+        return super().render_to_response(context, **response_kwargs)
+
 
 class InitiativeExportView(FilterMixin, View):
     """The whole current result set, streamed row by row: the search page's

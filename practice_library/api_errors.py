@@ -5,8 +5,9 @@ Every error body is::
     {"status": 400, "code": "invalid", "detail": "One or more parameters are
      not valid.", "errors": {"page": ["There are only 3 pages."]}}
 
-``errors`` names each bad query parameter with its problems; it is empty for
-errors that are not about one parameter (401, 404, 429, ...).
+``errors`` names each bad query parameter with its problems (a 400, or the
+404 of a page past the last); it is empty for errors that are not about a
+parameter (401, 404, 429, ...).
 
 DRF's exceptions get this shape from ``exception_handler``. Errors that happen
 outside DRF (an unknown path under /api/, a server error, a method a plain
@@ -66,6 +67,14 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+class ParameterNotFound(exceptions.NotFound):
+    """A 404 caused by one parameter (a page past the last), named in errors."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.parameter_errors = {name: [message]}
+
+
 def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's handler (status, headers such as Retry-After), our body."""
     response = drf_exception_handler(exc, context)
@@ -85,6 +94,7 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
             response.status_code,
             str(detail) if isinstance(detail, str) else None,
             code=codes if isinstance(codes, str) else None,
+            errors=getattr(exc, "parameter_errors", None),
         )
     return response
 

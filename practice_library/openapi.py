@@ -38,7 +38,8 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, for people.")
     errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="For 400: each bad parameter with its problems; otherwise empty.",
+        help_text="For 400 (or the 404 of a page past the last): each bad "
+        "parameter with its problems; otherwise empty.",
     )
 
 
@@ -66,7 +67,10 @@ ERRORS = {
             "One or more parameters are not valid; see 'errors'.",
             {
                 "start_year_min": ["Enter a whole number."],
-                "page": ["There is no page 4: the 45 results fit on 3 pages."],
+                "themes": [
+                    "Unknown parameter 'themes' (did you mean 'theme'?); "
+                    "accepted: format, page, page_size, theme."
+                ],
             },
         ),
     ),
@@ -103,6 +107,18 @@ GONE = {
         ),
     )
 }
+PAGE_NOT_FOUND = {
+    (404, JSON): _error(
+        "A page past the last (the list may have shrunk since the link was "
+        "given: sync through /api/v1/changes/, whose links never fail).",
+        _example(
+            404,
+            "not_found",
+            "There is no page 4: the 45 results fit on 3 pages.",
+            {"page": ["There is no page 4: the 45 results fit on 3 pages."]},
+        ),
+    )
+}
 NOT_MODIFIED = {
     (304, JSON): OpenApiResponse(
         description="Not modified: the copy the client has (If-None-Match or "
@@ -127,6 +143,7 @@ def list_responses(page_serializer, *, example: OpenApiExample | None = None) ->
         ),
         **NOT_MODIFIED,
         **ERRORS,
+        **PAGE_NOT_FOUND,
     }
 
 
@@ -153,7 +170,7 @@ PAGING = [
     OpenApiParameter(
         "page",
         {"type": "integer", "minimum": 1},
-        description="Page number, from 1. A page past the last is a 400.",
+        description="Page number, from 1. A page past the last is a 404.",
     ),
     OpenApiParameter(
         "page_size",
@@ -180,8 +197,10 @@ class FilterSetParameters(DjangoFilterExtension):
     Each filter is one query parameter, typed by drf-spectacular from the
     filter (a multiple-choice filter is a repeatable array). To that it adds:
     the slugs a slug filter accepts, listed from the database when the
-    schema is generated (a filter's ``listed`` may narrow the list to what
-    the public may see); the choices in their declared order; the filter's
+    schema is generated, for controlled vocabularies only: a filter marked
+    ``listed_in_schema = False`` (curators' data, such as organisations,
+    which grows every week) is documented as a slug pattern, so a client
+    generated from the schema does not go stale when curators add a row; the choices in their declared order; the filter's
     label and help as the description. A filter annotated with
     ``extend_schema_field`` keeps the schema (and description) it gives.
     """
@@ -208,7 +227,9 @@ class FilterSetParameters(DjangoFilterExtension):
                 | django_filters.ModelMultipleChoiceFilter,
             ):
                 values.clear()
-                values.update(SLUG_SCHEMA, enum=_listed_slugs(filter_field))
+                values.update(SLUG_SCHEMA)
+                if getattr(filter_field, "listed_in_schema", True):
+                    values["enum"] = _listed_slugs(filter_field)
             elif "choices" in filter_field.extra:
                 values["enum"] = [value for value, _ in filter_field.extra["choices"]]
             parameter["description"] = _described(field_name, filter_field)

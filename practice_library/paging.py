@@ -2,11 +2,13 @@
 
 One form validates ``page`` and ``page_size`` everywhere, and one function
 finds the page asked for, with one message for a page past the last: a page
-shows it in its error summary, the API in a 400 naming ``page``. Bad
+shows it in its error summary (answered 404), the API in a 404 naming
+``page``. Bad
 parameters never raise a 404 or a 500 on a page: they come back as problems
 that name the parameter and the value given, shown above the form.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -14,7 +16,7 @@ from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from practice_library.parameters import ParameterForm
+from practice_library.parameters import ParameterForm, unknown_parameters
 from practice_library.result_cache import CachedResultPaginator
 
 PAGE_SIZE = 20
@@ -76,11 +78,13 @@ class Problem:
     label: str
     value: str
     message: str
+    # A parameter nothing reads has no field of its own to link to.
+    known: bool = True
 
     @property
     def anchor(self) -> str:
         """The id of the page element the error summary links to."""
-        if self.name in PAGING_PARAMETERS:
+        if self.name in PAGING_PARAMETERS or not self.known:
             return "results"
         return f"filter-{self.name}"
 
@@ -107,6 +111,23 @@ def form_problems(form: forms.Form, params: QueryDict) -> list[Problem]:
                 )
             )
     return problems
+
+
+def unknown_parameter_problems(
+    params: QueryDict, accepted: Iterable[str]
+) -> list[Problem]:
+    """A problem for each parameter nothing on the page reads (a misspelt
+    filter), the same message as the API's 400."""
+    return [
+        Problem(
+            name=name,
+            label="Parameter",
+            value=shown_value(params.getlist(name)),
+            message=message,
+            known=False,
+        )
+        for name, message in unknown_parameters(params, accepted).items()
+    ]
 
 
 def paginate(

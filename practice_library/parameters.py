@@ -11,11 +11,15 @@ the paging) refuses, against the parameter's name:
   refuse a NUL with an error of its own. Forms of other kinds use the same
   rule (``unreadable``): the suggestion form does.
 
-Parameters no form knows are ignored, on the pages and in the API alike.
+A parameter that nothing reads (``themes=`` for ``theme=``, ``limit=``) is
+refused too, on the pages and in the API alike, naming it and the names
+accepted (``unknown_parameters``): a misspelt filter must never silently
+return everything.
 """
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -49,6 +53,40 @@ def unreadable(values: list[str]) -> str | None:
     if any("\ufffd" in value or SURROGATE.search(value) for value in values):
         return NOT_UTF8
     return None
+
+
+SHOWN_NAME_LENGTH = 40
+MAX_UNKNOWN_REPORTED = 10
+
+
+def shown_name(name: str) -> str:
+    """A parameter name as given, made safe and short enough to quote back."""
+    name = name.replace("\x00", "\N{SYMBOL FOR NULL}")
+    if len(name) > SHOWN_NAME_LENGTH:
+        return name[: SHOWN_NAME_LENGTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return name
+
+
+def unknown_parameters(names: Iterable[str], accepted: Iterable[str]) -> dict[str, str]:
+    """A message for each parameter name that is not accepted, by shown name.
+
+    The message names the accepted parameters and, when one is close, the
+    one probably meant. At most ``MAX_UNKNOWN_REPORTED`` are reported.
+    """
+    known = sorted(set(accepted))
+    problems: dict[str, str] = {}
+    for name in names:
+        if name in known:
+            continue
+        shown = shown_name(name)
+        guess = difflib.get_close_matches(name.replace("-", "_"), known, n=1)
+        meant = f" (did you mean '{guess[0]}'?)" if guess else ""
+        problems[shown] = (
+            f"Unknown parameter '{shown}'{meant}; accepted: {', '.join(known)}."
+        )
+        if len(problems) == MAX_UNKNOWN_REPORTED:
+            break
+    return problems
 
 
 def as_query_dict(data: Mapping[str, Any]) -> QueryDict:

@@ -24,6 +24,7 @@ router.register("briefings", initiatives_api.BriefingViewSet, "briefing")
 router.register("organisations", initiatives_api.OrganisationViewSet, "organisation")
 router.register("sources", initiatives_api.SourceViewSet, "source")
 router.register("target-groups", initiatives_api.TargetGroupViewSet, "target-group")
+router.register("changes", initiatives_api.ChangesViewSet, "change")
 router.register("suggestions", initiatives_api.SuggestionViewSet, "suggestion")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [

@@ -3,8 +3,11 @@
 - a list is filtered by the view's ``filterset_class`` through django-filter's
   backend, which drf-spectacular documents; every bad parameter is reported
   at once, as a 400 naming each one;
+- a parameter the endpoint does not read is a 400 naming it and the names
+  it accepts (``StrictParametersMixin``), so a misspelt filter never
+  silently returns everything;
 - ``page`` and ``page_size`` are validated by the pages' ``PageForm``, and a
-  page past the last is a 400, not an empty list;
+  page past the last is a 404, as for any address with nothing at it;
 - JSON by default, CSV with ``?format=csv`` or ``Accept: text/csv``;
 - ETag, Last-Modified and ``Cache-Control: public`` on GETs, with 304
   answered before any query for the content (``practice_library.conditional``),
@@ -28,6 +31,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from practice_library.api_errors import ParameterNotFound
 from practice_library.api_keys import key_from_request
 from practice_library.conditional import (
     CONDITIONAL_METHODS,
@@ -44,11 +48,12 @@ from practice_library.openapi import FORMAT, PAGING, slug_parameter
 from practice_library.paging import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
+    PAGING_PARAMETERS,
     NoSuchPage,
     PageForm,
     page_of,
 )
-from practice_library.parameters import more_than_one
+from practice_library.parameters import more_than_one, unknown_parameters
 from practice_library.renderers import CSVRenderer, Table
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
@@ -71,8 +76,36 @@ class ContentNegotiation(DefaultContentNegotiation):
         return super().select_renderer(request, renderers, format_suffix)
 
 
+class StrictParametersMixin:
+    """Refuse query parameters the view does not read, with a 400 naming them.
+
+    ``accepted_parameters()`` is worked out from what the view reads (its
+    FilterSet's filters, the paging, ``format``), never listed by hand, so a
+    new filter is accepted as soon as it exists. The check runs before
+    anything else (authentication, throttles, the 304), so the answer does not
+    depend on the client.
+    """
+
+    def accepted_parameters(self) -> set[str]:
+        return {api_settings.URL_FORMAT_OVERRIDE}
+
+    def initial(self, request, *args, **kwargs):
+        unknown = unknown_parameters(request.query_params, self.accepted_parameters())
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [message] for name, message in unknown.items()}
+            )
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
 class ValidatedPageNumberPagination(PageNumberPagination):
-    """Pages of 20 (``page_size`` up to 100); a page past the last is a 400."""
+    """Pages of 20 (``page_size`` up to 100); a page past the last is a 404.
+
+    A 404 as for any other address with nothing at it (the schema says so):
+    a list can shrink while a client pages through it, so a client that
+    must not miss an entry syncs through the changes feed instead, whose
+    links never fail.
+    """
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
@@ -86,7 +119,7 @@ class ValidatedPageNumberPagination(PageNumberPagination):
         try:
             self.page = page_of(queryset, form, result_key=result_key)
         except NoSuchPage as error:
-            raise exceptions.ValidationError({"page": [str(error)]}) from None
+            raise ParameterNotFound("page", str(error)) from None
         self.request = request
         return list(self.page)
 
@@ -167,7 +200,15 @@ class ConditionalContentMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        if isinstance(response, Response) and response.status_code >= 400:
+        if isinstance(response, Response) and (
+            response.status_code >= 400
+            # Only a Table is CSV: what else was asked for as CSV (an
+            # OPTIONS description, say) is answered in JSON.
+            or (
+                response.accepted_renderer.format == CSVRenderer.format
+                and not isinstance(response.data, Table)
+            )
+        ):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         validators = self.validators
@@ -246,7 +287,9 @@ class NotModifiedMiddleware:
         return response
 
 
-class PublicReadOnlyViewSet(ConditionalContentMixin, viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(
+    StrictParametersMixin, ConditionalContentMixin, viewsets.ReadOnlyModelViewSet
+):
     """A read-only collection of public objects, looked up by slug."""
 
     lookup_field = "slug"
@@ -264,6 +307,16 @@ class PublicReadOnlyViewSet(ConditionalContentMixin, viewsets.ReadOnlyModelViewS
         if action == "list":
             return [*PAGING, FORMAT]
         return [slug_parameter(self.schema_noun), FORMAT]
+
+    def accepted_parameters(self) -> set[str]:
+        """``format``; for a list, the paging and its FilterSet's filters."""
+        accepted = super().accepted_parameters()
+        if self.action == "list":
+            accepted |= set(PAGING_PARAMETERS)
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                accepted |= set(filterset_class.base_filters)
+        return accepted
 
     def wants_csv(self) -> bool:
         return self.request.accepted_renderer.format == CSVRenderer.format
@@ -326,7 +379,7 @@ class Gone(exceptions.APIException):
     default_code = "gone"
 
 
-class ApiRootView(ConditionalContentMixin, routers.APIRootView):
+class ApiRootView(StrictParametersMixin, ConditionalContentMixin, routers.APIRootView):
     """The library's API, version 1. See /api/ for how to use it."""
 
 

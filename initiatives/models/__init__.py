@@ -43,6 +43,7 @@ from initiatives.models.platform import (
     ContentVersion,
     PartnerApiKey,
     PartnerApiKeyQuerySet,
+    PublicChange,
     SearchWord,
 )
 
@@ -68,6 +69,7 @@ __all__ = [
     "OrganisationKind",
     "PartnerApiKey",
     "PartnerApiKeyQuerySet",
+    "PublicChange",
     "PoliceArea",
     "PoliceAreaQuerySet",
     "Region",

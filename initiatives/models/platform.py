@@ -81,6 +81,36 @@ class ContentVersion(models.Model):
         return f"Content version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
+class PublicChange(models.Model):
+    """A change to one initiative's public entry: the changes feed's log.
+
+    Written, in the same transaction as the change, whenever an initiative's
+    public entry may have changed: published, edited (or a related row it
+    shows edited) while published, withdrawn or returned to draft. The
+    feed serves each entry's current state (or a tombstone) at the position
+    of its latest change; ``id`` is that position. See
+    ``initiatives.services.public_changes`` for why ids are assigned in
+    commit order.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Not a foreign key: the row must outlive a deleted initiative.
+    initiative_id = models.PositiveBigIntegerField()
+    slug = models.SlugField(
+        max_length=200, help_text="The entry's slug when it changed."
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["initiative_id", "-id"], name="public_change_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"Change {self.pk}: {self.slug}"
+
+
 class PartnerApiKeyQuerySet(models.QuerySet["PartnerApiKey"]):
     def active(self) -> Self:
         return self.filter(revoked_at__isnull=True)

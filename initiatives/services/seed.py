@@ -66,6 +66,7 @@ from initiatives.services.content_version import (
     bump_content_version,
     one_content_change,
 )
+from initiatives.services.public_changes import record_public_changes
 from initiatives.services.publishing import publish_briefing, publish_initiative
 from initiatives.services.search_words import (
     one_keyword_refresh,
@@ -669,6 +670,7 @@ class _Loader:
         bump_content_version()
         if spec.model is Initiative:
             refresh_search_keywords(row.pk for row in rows)
+            record_public_changes(row.pk for row in rows)
         for record, row in zip(records, rows, strict=True):
             if kind in self.to_publish:
                 self.to_publish[kind].append(row.pk)

@@ -72,8 +72,27 @@ class TestKeys:
         response = client.get(LIST, HTTP_AUTHORIZATION=value)
 
         assert response.status_code == 401
-        assert response["WWW-Authenticate"] == 'Api-Key realm="api"'
+        assert response["WWW-Authenticate"] == 'Api-Key realm="api", Bearer realm="api"'
         assert response.json()["code"] == "authentication_failed"
+
+    def test_a_bearer_key_works_like_an_api_key(self, client):
+        key, whole = _key()
+
+        response = client.get(LIST, HTTP_AUTHORIZATION=f"Bearer {whole}")
+
+        assert response.status_code == 200
+        key.refresh_from_db()
+        assert key.last_used_at is not None  # read as the partner, not anonymous
+
+    @pytest.mark.parametrize("value", ["Bearer nonsense", "Bearer ", "bearer a.b"])
+    def test_a_wrong_bearer_key_is_a_401_never_anonymous(self, client, value):
+        _key()
+
+        response = client.get(LIST, HTTP_AUTHORIZATION=value)
+
+        assert response.status_code == 401
+        assert "Bearer" in response["WWW-Authenticate"]
+        assert "Api-Key <key>" in response.json()["detail"]
 
     def test_a_right_prefix_with_a_wrong_secret_is_refused(self, client):
         key, _ = _key()

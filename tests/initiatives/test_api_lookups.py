@@ -340,8 +340,8 @@ class TestBriefings:
             ("updated_since=soon", "updated_since"),
             ("updated_since=2025-01-31T09:00", "updated_since"),
             ("updated_since=2025-01-01&updated_since=2025-02-01", "updated_since"),
-            ("page=2", "page"),
             ("page_size=101", "page_size"),
+            ("updatedSince=2025-01-01", "updatedSince"),
         ],
     )
     def test_bad_input_is_a_400(self, client, query, parameter):
@@ -349,6 +349,12 @@ class TestBriefings:
 
         assert response.status_code == 400
         assert list(response.json()["errors"]) == [parameter]
+
+    def test_a_page_past_the_last_is_a_404_naming_page(self, client):
+        response = client.get(f"{api_url('briefing-list')}?page=2")
+
+        assert response.status_code == 404
+        assert list(response.json()["errors"]) == ["page"]
 
     def test_list_query_count(self, client, django_assert_num_queries):
         for _ in range(3):

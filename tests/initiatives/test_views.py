@@ -28,7 +28,9 @@ SEARCH = reverse("initiatives:list")
 
 def _search(client, query: str = ""):
     response = client.get(SEARCH, QUERY_STRING=query)
-    assert response.status_code == 200
+    # Not found only for a page past the last, which still explains itself.
+    past_the_last = response.context["search"].past_the_last_page
+    assert response.status_code == (404 if past_the_last else 200)
     return response
 
 
@@ -201,6 +203,24 @@ BAD_INPUT = [
     BAD_INPUT,
     ids=[case[0][:30] for case in BAD_INPUT],
 )
+def test_a_misspelt_parameter_is_named_on_the_page_with_the_accepted_ones(client):
+    response = _search(client, "themes=youth-diversion")
+
+    (problem,) = response.context["search"].problems
+    assert problem.name == "themes"
+    assert "did you mean 'theme'?" in problem.message
+    assert "accepted: " in problem.message
+    assert "There is a problem with this search" in response.content.decode()
+    assert '<a href="#results">' in response.content.decode()
+
+
+def test_a_page_past_the_last_is_not_found_but_says_why(client):
+    response = client.get(SEARCH, {"page": "99"})
+
+    assert response.status_code == 404
+    assert "There is no page 99" in response.content.decode()
+
+
 def test_bad_input_is_named_on_the_page_with_no_results(
     client, query, label, value, message
 ):
