@@ -27,7 +27,6 @@ from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
 
 from initiatives.authentication import PartnerSuggestionRateThrottle
 from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
@@ -42,6 +41,7 @@ from initiatives.search import search_initiatives
 from initiatives.selectors import (
     public_briefing_details,
     public_changes,
+    public_entry_change,
     public_initiative_details,
     public_initiatives,
     public_organisations,
@@ -69,6 +69,7 @@ from initiatives.serializers import (
     TombstoneSerializer,
 )
 from initiatives.services.suggestions import submit_suggestion
+from practice_library.content_version import Version
 from practice_library.openapi import (
     ERRORS,
     FORMAT,
@@ -78,6 +79,7 @@ from practice_library.openapi import (
     detail_responses,
     list_responses,
     page_of,
+    paging_parameters,
 )
 from practice_library.paging import MAX_PAGE_SIZE, PAGE_SIZE, PageForm
 from practice_library.parameters import ParameterForm
@@ -89,6 +91,7 @@ from practice_library.viewsets import (
     Gone,
     PublicReadOnlyViewSet,
     StrictParametersMixin,
+    WholeListPagination,
     raise_for_parameters,
 )
 
@@ -205,6 +208,14 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
             ).data
         return self.page_response(page, **extra)
 
+    def entry_version(self) -> Version | None:
+        """An entry's validators come from its latest public change, which
+        edits of what it shows (its areas' names, say) also write."""
+        if self.action != "retrieve":
+            return None
+        change = public_entry_change(self.kwargs[self.lookup_field])
+        return None if change is None else (change.id, change.changed_at)
+
     def raise_if_withdrawn(self, slug: str) -> None:
         gone = withdrawn_initiatives(EPOCH).filter(slug=slug).first()
         if gone is not None:
@@ -276,7 +287,15 @@ class BriefingViewSet(PublicReadOnlyViewSet):
     ),
 )
 class PoliceAreaViewSet(PublicReadOnlyViewSet):
-    """The 43 territorial police force areas of England and Wales."""
+    """The 43 territorial police force areas of England and Wales, all in one
+    answer."""
+
+    pagination_class = WholeListPagination
+
+    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
+        if action == "list":
+            return [*paging_parameters(MAX_PAGE_SIZE), FORMAT]
+        return super().schema_parameters(action)
 
     serializer_class = PoliceAreaSerializer
     schema_noun = "police force area"
@@ -510,13 +529,15 @@ class SuggestionViewSet(StrictParametersMixin, viewsets.GenericViewSet):
     serializer_class = SuggestionSubmissionSerializer
     permission_classes = [IsPartner]
 
-    def get_throttles(self) -> list[BaseThrottle]:
-        # The request rates of every endpoint, and the key's suggestion rate.
-        return [*super().get_throttles(), PartnerSuggestionRateThrottle()]
-
     def create(self, request, *args, **kwargs):
         submission = self.get_serializer(data=request.data)
         submission.is_valid(raise_exception=True)
+        # The key's suggestion rate counts suggestions received, so only
+        # once the body is valid: a partner fixing a mistake loses nothing.
+        # (The request rate of every endpoint was counted already.)
+        throttle = PartnerSuggestionRateThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
         try:
             suggestion = submit_suggestion(
                 **submission.validated_data,
@@ -552,5 +573,7 @@ class ApiIndexView(TemplateView):
             "max_page_size": MAX_PAGE_SIZE,
             "facets": InitiativeFilterSet.facet_names(),
             "cache_max_age": settings.PUBLIC_CACHE_MAX_AGE,
+            "data_licence": settings.DATA_LICENCE,
+            "max_query_length": settings.API_MAX_QUERY_LENGTH,
         }
         return context

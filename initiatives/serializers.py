@@ -7,9 +7,12 @@ objects appear as small summaries with their API ``url`` and public
 precision ("2015", "2015-12", "2015-12-17"); an unknown value is null.
 """
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
 from initiatives.filters import InitiativeFilterSet
 from initiatives.full_text import highlighted
@@ -36,6 +39,7 @@ from initiatives.models import (
 from initiatives.partial_dates import partial_date_iso
 from initiatives.validators import web_address_validator
 from practice_library.openapi import PageSerializer
+from practice_library.parameters import unreadable
 from practice_library.serializer_fields import (
     ApiUrlField,
     FilteredListUrlField,
@@ -806,44 +810,125 @@ class BriefingPageSerializer(PageSerializer):
     )
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+# Every force area and every theme at most: a longer list cannot be right.
+MAX_SUGGESTED_AREAS = 43
+MAX_SUGGESTED_THEMES = 30
+
+
+class TextOnly:
+    """Refuse what is not a JSON string (``"title": 123``) rather than turn it
+    into one, and text that cannot be stored (a NUL character)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        problem = unreadable([data])
+        if problem:
+            raise serializers.ValidationError(problem)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class TextField(TextOnly, serializers.CharField):
+    default_error_messages = {"invalid": "Give a string of text."}
+
+
+class TextUrlField(TextOnly, serializers.URLField):
+    pass
+
+
+class TextEmailField(TextOnly, serializers.EmailField):
+    pass
+
+
+class SlugsField(ManyRelatedField):
+    """A list of slugs, each once, at most ``max_length`` of them: checked
+    before any is looked up, so a huge list costs nothing."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        self.max_length = max_length
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        values = list(data)
+        if len(values) > self.max_length:
+            raise serializers.ValidationError(
+                f"Give at most {self.max_length} values; this list has {len(values)}."
+            )
+        if all(isinstance(value, str) for value in values):
+            values = list(dict.fromkeys(values))
+        return super().to_internal_value(values)
+
+
+class SlugChoiceField(serializers.SlugRelatedField):
+    """One slug of a row, refused without a query when it cannot be one."""
+
+    default_error_messages = {
+        "invalid": "Give a slug (letters, digits, hyphens and underscores)."
+    }
+
+    def __init__(self, *args, max_length: int = 100, **kwargs):
+        self.max_length = max_length
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        max_length = kwargs.pop("max_items")
+        list_kwargs = {"child_relation": cls(*args, **kwargs), "max_length": max_length}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return SlugsField(**list_kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SuggestionSubmissionSerializer(serializers.Serializer):
     """An initiative suggested by a partner, to become a draft for curators.
 
     The submitter's contact details are kept privately with the suggestion, to
-    follow it up; they are never published.
+    follow it up; they are never published. Every text field takes a JSON
+    string only; lists of slugs are de-duplicated and bounded.
     """
 
-    title = serializers.CharField(max_length=200)
-    police_areas = serializers.SlugRelatedField(
+    title = TextField(max_length=200)
+    police_areas = SlugChoiceField(
         many=True,
+        max_items=MAX_SUGGESTED_AREAS,
         slug_field="slug",
         queryset=PoliceArea.objects.all(),
         allow_empty=False,
-        help_text="data.police.uk force ids of every area the work covers.",
+        help_text="data.police.uk force ids of every area the work covers "
+        f"(at most {MAX_SUGGESTED_AREAS}; each once).",
     )
-    summary = serializers.CharField(
-        max_length=1000, help_text="One or two plain sentences."
-    )
-    description = serializers.CharField(
+    summary = TextField(max_length=1000, help_text="One or two plain sentences.")
+    description = TextField(
         max_length=10000, required=False, allow_blank=True, default=""
     )
-    website = serializers.URLField(
+    website = TextUrlField(
         max_length=500,
         required=False,
         allow_blank=True,
         default="",
         validators=[web_address_validator],
     )
-    themes = serializers.SlugRelatedField(
+    themes = SlugChoiceField(
         many=True,
+        max_items=MAX_SUGGESTED_THEMES,
         slug_field="slug",
         queryset=Theme.objects.all(),
         required=False,
         default=list,
+        help_text=f"Theme slugs (at most {MAX_SUGGESTED_THEMES}; each once).",
     )
-    submitter_name = serializers.CharField(max_length=200)
-    submitter_email = serializers.EmailField()
-    submitter_organisation = serializers.CharField(
+    submitter_name = TextField(max_length=200)
+    submitter_email = TextEmailField(max_length=254)
+    submitter_organisation = TextField(
         max_length=200, required=False, allow_blank=True, default=""
     )
     consent = serializers.BooleanField(

@@ -11,13 +11,16 @@ parameter (401, 404, 429, ...).
 
 DRF's exceptions get this shape from ``exception_handler``. Errors that happen
 outside DRF (an unknown path under /api/, a server error, a method a plain
-Django view refuses) are rewritten into it by ``ApiErrorMiddleware``.
+Django view refuses) are rewritten into it by ``ApiErrorMiddleware``, which
+also refuses an overlong query string before anything else runs.
 """
 
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -103,6 +106,31 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PATH_PREFIX)
 
 
+def query_too_long(request: HttpRequest) -> JsonResponse | None:
+    """The API's 400 for a query string over ``API_MAX_QUERY_LENGTH``.
+
+    The server's own limit on the request line (gunicorn's
+    ``limit_request_line``, set higher in gunicorn.conf.py) would answer a
+    bare 414; this answers first, in the API's shape, naming the longest
+    parameter.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    limit = settings.API_MAX_QUERY_LENGTH
+    if len(query) <= limit:
+        return None
+    pairs = [pair.partition("=") for pair in query.split("&")]
+    name, _, _ = max(pairs, key=lambda pair: len(pair[2]))
+    shown = unquote(name, errors="replace")[:40] or "query"
+    message = (
+        f"The query string is {len(query):,} characters long; the API takes "
+        f"at most {limit:,}."
+    )
+    return JsonResponse(
+        error_body(400, INVALID_PARAMETERS, code="invalid", errors={shown: [message]}),
+        status=400,
+    )
+
+
 class ApiErrorMiddleware:
     """Turn Django's own error pages under /api/ into the API's JSON errors.
 
@@ -115,6 +143,10 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_api_request(request):
+            too_long = query_too_long(request)
+            if too_long is not None:
+                return too_long
         response = self.get_response(request)
         if (
             is_api_request(request)

@@ -166,19 +166,25 @@ FORMAT = OpenApiParameter(
     description="The format of the answer: json (the default) or csv. "
     "'Accept: text/csv' does the same.",
 )
-PAGING = [
-    OpenApiParameter(
-        "page",
-        {"type": "integer", "minimum": 1},
-        description="Page number, from 1. A page past the last is a 404.",
-    ),
-    OpenApiParameter(
-        "page_size",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        description=f"Results per page: {PAGE_SIZE} unless given, at most "
-        f"{MAX_PAGE_SIZE}.",
-    ),
-]
+
+
+def paging_parameters(default: int = PAGE_SIZE) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1},
+            description="Page number, from 1. A page past the last is a 404.",
+        ),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            description=f"Results per page: {default} unless given, at most "
+            f"{MAX_PAGE_SIZE}.",
+        ),
+    ]
+
+
+PAGING = paging_parameters()
 
 
 def slug_parameter(what: str) -> OpenApiParameter:
@@ -273,6 +279,11 @@ RESPONSE_HEADERS = {
     "Last-Modified": "When public content last changed; for If-Modified-Since.",
     "Cache-Control": "public, max-age=<seconds>: public data, reusable briefly.",
 }
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": "Requests the client may make in the current window.",
+    "RateLimit-Remaining": "Requests left in the current window.",
+    "RateLimit-Reset": "Seconds until the window starts again.",
+}
 LIST_HEADERS = {
     "Link": 'RFC 8288 links to the next and previous pages (rel="next", rel="prev").',
     "X-Total-Count": "Results in all pages together.",
@@ -300,11 +311,22 @@ def add_response_headers(result, generator, request, public):
                         name: {"schema": {"type": "string"}, "description": text}
                         for name, text in RESPONSE_HEADERS.items()
                     }
-                if status == "200" and is_list:
+                if status == "200" or status == "429":
+                    headers |= {
+                        name: {
+                            "schema": {"type": "integer", "minimum": 0},
+                            "description": text,
+                        }
+                        for name, text in RATE_LIMIT_HEADERS.items()
+                    }
+                if status == "200":
                     headers["Link"] = {
                         "schema": {"type": "string"},
-                        "description": LIST_HEADERS["Link"],
+                        "description": 'The data\'s licence (rel="license", the '
+                        "Open Government Licence v3.0)"
+                        + ("; on lists, " + LIST_HEADERS["Link"] if is_list else "."),
                     }
+                if status == "200" and is_list:
                     headers["X-Total-Count"] = {
                         "schema": {"type": "integer", "minimum": 0},
                         "description": LIST_HEADERS["X-Total-Count"],

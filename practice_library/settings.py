@@ -131,7 +131,11 @@ MIDDLEWARE = [
     # Above ApiErrorMiddleware, so the API's rewritten errors get it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above every middleware that changes an answer's body: it compresses
+    # the final one (API data and downloads only; see its module).
+    "practice_library.compression.DataGZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "practice_library.throttles.RateLimitHeadersMiddleware",
     "practice_library.api_errors.ApiErrorMiddleware",
     "practice_library.outage.DatabaseOutageMiddleware",
     # Before everything that costs: it answers most API 304s on its own.
@@ -344,22 +348,37 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["practice_library.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "practice_library.openapi.ApiSchema",
     "EXCEPTION_HANDLER": "practice_library.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The longest query string the API reads; longer is its JSON 400. Below
+# gunicorn's limit_request_line (gunicorn.conf.py), which would answer 414.
+API_MAX_QUERY_LENGTH = env_int("API_MAX_QUERY_LENGTH", 6000)
 # Seconds that browsers and proxies may reuse a public answer without asking.
 PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
 
+# The licence of the published data: the convention for UK public-sector
+# data. Stated in the schema, on /api/, in README and in a Link header.
+DATA_LICENCE = {
+    "name": "Open Government Licence v3.0",
+    "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+
 SPECTACULAR_SETTINGS = {
+    "LICENSE": DATA_LICENCE,
     "TITLE": "PCC early intervention practice library API",
     "DESCRIPTION": (
         "Read access to the published entries of the library: initiatives, "
         "police force areas, themes, briefings, organisations and target groups. "
         "How to page, filter, use facets, sync with updated_since, cite the "
         "library and the terms of use: see /api/. Partners with a key may also "
-        "suggest initiatives, which curators review before anything is published."
+        "suggest initiatives, which curators review before anything is published. "
+        "Keep a mirror exact with the changes feed (/api/v1/changes/); the whole "
+        "library is also a bulk download (/downloads/initiatives.jsonl and "
+        "/downloads/initiatives.csv). The data is published under the Open "
+        "Government Licence v3.0."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -398,7 +417,16 @@ CORS_ALLOW_HEADERS = [
     "if-none-match",
     "x-api-key",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "X-Total-Count"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Retry-After",
+    "X-Total-Count",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 
 # --- Public pages ---
 # Where visitors report accessibility problems (shown on /accessibility/);

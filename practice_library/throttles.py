@@ -3,11 +3,18 @@
 Every app process sharing the cache (Redis when ``REDIS_URL`` is set) counts
 together, with one atomic increment per request. A client without
 credentials is counted per address, one with a key per key, whatever
-machines use it.
+machines use it. Every counted answer tells the client where it stands, in
+the ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset``
+headers (seconds until the window restarts), beside a 429's
+``Retry-After`` (``RateLimitHeadersMiddleware``).
 """
 
+import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.http import HttpRequest, HttpResponse
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
@@ -56,7 +63,9 @@ class FixedWindowRateThrottle(BaseThrottle):
         window_start = int(now // window) * window
         self.seconds_left = window_start + window - now
         key = f"throttle:{self.scope}:{self.client(request)}:{window_start}"
-        return count_in_window(key, window + 1) <= limit
+        count = count_in_window(key, window + 1)
+        _note_standing(request, limit, limit - count, self.seconds_left)
+        return count <= limit
 
     def wait(self) -> float:
         return self.seconds_left
@@ -89,3 +98,35 @@ class KeyRateThrottle(FixedWindowRateThrottle):
 
     def client(self, request: Request) -> str:
         return str(getattr(request.auth, "pk", request.auth))
+
+
+@dataclass(frozen=True)
+class Standing:
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window restarts
+
+
+def _note_standing(request: Request, limit: int, left: int, seconds: float) -> None:
+    """Remember the tightest limit met by this request, for its headers."""
+    http_request = getattr(request, "_request", request)
+    standing = Standing(limit, max(left, 0), max(math.ceil(seconds), 1))
+    noted = getattr(http_request, "rate_limit_standing", None)
+    if noted is None or standing.remaining < noted.remaining:
+        http_request.rate_limit_standing = standing  # type: ignore[union-attr]
+
+
+class RateLimitHeadersMiddleware:
+    """Put the client's standing against its rate limit on the answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        standing = getattr(request, "rate_limit_standing", None)
+        if standing is not None:
+            response["RateLimit-Limit"] = str(standing.limit)
+            response["RateLimit-Remaining"] = str(standing.remaining)
+            response["RateLimit-Reset"] = str(standing.reset)
+        return response

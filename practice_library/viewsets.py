@@ -19,6 +19,7 @@
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -42,7 +43,7 @@ from practice_library.conditional import (
     store_answer,
     stored_answer,
 )
-from practice_library.content_version import cached_version
+from practice_library.content_version import Version, cached_version
 from practice_library.filters import FilterBackend, raise_for_parameters
 from practice_library.openapi import FORMAT, PAGING, slug_parameter
 from practice_library.paging import (
@@ -117,7 +118,9 @@ class ValidatedPageNumberPagination(PageNumberPagination):
         form = PageForm(request.query_params)
         raise_for_parameters(form)  # reported earlier, with the other parameters
         try:
-            self.page = page_of(queryset, form, result_key=result_key)
+            self.page = page_of(
+                queryset, form, default_size=self.page_size, result_key=result_key
+            )
         except NoSuchPage as error:
             raise ParameterNotFound("page", str(error)) from None
         self.request = request
@@ -153,6 +156,13 @@ class ValidatedPageNumberPagination(PageNumberPagination):
         }
 
 
+class WholeListPagination(ValidatedPageNumberPagination):
+    """For small reference lists (the 43 areas, the themes): all on one page
+    unless a smaller ``page_size`` is asked for."""
+
+    page_size = MAX_PAGE_SIZE
+
+
 class _Answered(Exception):
     """Carries a response decided before the handler ran (a 304)."""
 
@@ -175,12 +185,21 @@ class ConditionalContentMixin:
 
     validators: Validators | None = None
 
+    def entry_version(self) -> Version | None:
+        """The version of what this answer shows, when it is one entry's:
+        its validators then change only when that entry's public state does,
+        not with every public change. None: the content version keys them."""
+        return None
+
     def check_throttles(self, request):
         # DRF's initial() calls this last, once the key and format are known.
         if request.method in CONDITIONAL_METHODS:
-            self.validators = content_validators(
-                request, api_variant(request.accepted_renderer.format)
-            )
+            variant = api_variant(request.accepted_renderer.format)
+            entry = self.entry_version()
+            if entry is not None:
+                # Its own namespace: an entry's number is not a content version.
+                variant += ":entry"
+            self.validators = content_validators(request, variant, version=entry)
             early = conditional_response(request, self.validators)
             if early is not None:
                 raise _Answered(early)
@@ -211,12 +230,35 @@ class ConditionalContentMixin:
         ):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
+        if response.status_code == status.HTTP_200_OK:
+            licence = f'<{settings.DATA_LICENCE["url"]}>; rel="license"'
+            links = response.get("Link")
+            if not links:
+                response["Link"] = licence
+            elif licence not in links:  # a stored answer has it already
+                response["Link"] = f"{links}, {licence}"
         validators = self.validators
         if validators is not None and response.status_code == status.HTTP_200_OK:
             set_validators(response, validators)
+            if request.method == "HEAD" and isinstance(response, Response):
+                return unrendered(response)
             if request.accepted_renderer.format != "api":  # the browsable API
                 store_answer(response, validators)
         return response
+
+
+def unrendered(response: Response) -> HttpResponse:
+    """A HEAD answer: the GET's status and headers, with the body never
+    rendered (serialising a page of 100 entries only to drop it)."""
+    renderer = response.accepted_renderer
+    content_type = renderer.media_type
+    if renderer.charset:
+        content_type += f"; charset={renderer.charset}"
+    head = HttpResponse(status=response.status_code, content_type=content_type)
+    for name, value in response.items():
+        if name.lower() != "content-type":
+            head[name] = value
+    return head
 
 
 def api_variant(renderer_format: str) -> str:

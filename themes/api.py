@@ -1,8 +1,15 @@
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from practice_library.openapi import detail_responses, list_responses, page_of
-from practice_library.viewsets import PublicReadOnlyViewSet
+from practice_library.openapi import (
+    FORMAT,
+    detail_responses,
+    list_responses,
+    page_of,
+    paging_parameters,
+)
+from practice_library.paging import MAX_PAGE_SIZE
+from practice_library.viewsets import PublicReadOnlyViewSet, WholeListPagination
 from themes.models import Theme
 from themes.selectors import public_themes
 from themes.serializers import ThemeSerializer
@@ -18,7 +25,15 @@ from themes.serializers import ThemeSerializer
     ),
 )
 class ThemeViewSet(PublicReadOnlyViewSet):
-    """The themes of prevention work, in their curated order."""
+    """The themes of prevention work, in their curated order, all in one
+    answer."""
+
+    pagination_class = WholeListPagination
+
+    def schema_parameters(self, action: str) -> list[OpenApiParameter]:
+        if action == "list":
+            return [*paging_parameters(MAX_PAGE_SIZE), FORMAT]
+        return super().schema_parameters(action)
 
     serializer_class = ThemeSerializer
     not_found_detail = "No theme has this slug."

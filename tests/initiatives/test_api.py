@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -327,7 +328,10 @@ def test_paging_links_are_in_headers_too(client, small_library):
     response = client.get(f"{LIST}?page_size=3")
 
     assert response["X-Total-Count"] == "4"
-    assert response["Link"] == (f'<{absolute(LIST)}?page=2&page_size=3>; rel="next"')
+    assert response["Link"] == (
+        f'<{absolute(LIST)}?page=2&page_size=3>; rel="next", '
+        f'<{settings.DATA_LICENCE["url"]}>; rel="license"'
+    )
 
 
 def test_facets_give_the_numbers_of_the_search_page(client, small_library):
@@ -796,11 +800,12 @@ def test_detail_query_count_does_not_grow_with_links(client, django_assert_num_q
     )
     current_version()
 
-    # 1: the initiative with its parent, then one query each for its police
+    # 1: the entry's latest public change (its validators), 2: the
+    # initiative with its parent, then one query each for its police
     # areas, themes, target groups, organisations, briefing mentions and
     # their briefings' publishers, sources cited, programmes, toolkit links
     # and funding (with its sources).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(api_url("initiative-detail", slug="hub")).status_code == 200
 
 

@@ -1,5 +1,7 @@
 """The API as an HTTP citizen: validators and 304s, caching, CORS, errors."""
 
+import gzip
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -145,12 +147,25 @@ class TestEarlyNotModified:
         assert response.content == b""
         assert view_reached == []
 
+    def test_an_entrys_own_validators_are_checked_by_the_view(
+        self, client, hub, view_reached, django_assert_num_queries
+    ):
+        """An initiative's ETag comes from its latest public change, which
+        only the database knows: the early answer leaves it to the view."""
+        detail = api_url("initiative-detail", slug="hub")
+        etag = client.get(detail)["ETag"]
+
+        with django_assert_num_queries(1):  # the entry's latest change
+            response = client.get(detail, HTTP_IF_NONE_MATCH=etag)
+
+        assert response.status_code == 304
+        assert view_reached == [detail, detail]
+
     @pytest.mark.parametrize(
         "path, method, headers",
         [
             (LIST, "get", {}),
             (f"{LIST}?q=hub&page_size=5", "get", {}),
-            (api_url("initiative-detail", slug="hub"), "get", {}),
             (api_url("api-root"), "get", {}),
             (LIST, "head", {}),
             (LIST, "get", {"HTTP_ACCEPT": "application/json"}),
@@ -337,3 +352,116 @@ class TestErrors:
 
         assert response.status_code == 404
         assert response["Content-Type"].startswith("text/html")
+
+
+class TestPartnerExpectations:
+    @pytest.mark.parametrize(
+        "address",
+        [api_url("initiative-list"), api_url("initiative-detail", slug="hub")],
+    )
+    @pytest.mark.parametrize(
+        "asked",
+        [{"QUERY_STRING": "format=csv"}, {"HTTP_ACCEPT": "text/csv"}],
+        ids=["format", "accept"],
+    )
+    def test_options_asked_for_as_csv_is_answered_in_json(
+        self, client, hub, address, asked
+    ):
+        response = client.options(address, **asked)
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert "name" in response.json()
+
+    def test_head_renders_no_body_and_keeps_the_headers(self, client, hub, monkeypatch):
+        got = client.get(LIST)
+
+        def never(*args, **kwargs):
+            raise AssertionError("the body was rendered")
+
+        monkeypatch.setattr(viewsets.JSONRenderer, "render", never)
+        head = client.head(LIST)
+
+        assert head.status_code == 200
+        assert head.content == b""
+        for name in ("Content-Type", "ETag", "X-Total-Count", "Link"):
+            assert head[name] == got[name], name
+
+    def test_a_long_query_string_is_the_apis_400(self, client, settings):
+        settings.API_MAX_QUERY_LENGTH = 100
+
+        response = client.get(LIST, QUERY_STRING="theme=a&q=" + "x" * 200)
+
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        assert list(response.json()["errors"]) == ["q"]
+
+    def test_every_counted_answer_carries_the_rate_limit(
+        self, client, hub, throttle_rates
+    ):
+        throttle_rates(anonymous="5/minute")
+
+        first = client.get(LIST)
+        second = client.get(api_url("initiative-detail", slug="hub"))
+        refused = client.get(LIST, {"page": "0"})
+
+        assert first["RateLimit-Limit"] == "5"
+        assert first["RateLimit-Remaining"] == "4"
+        assert 1 <= int(first["RateLimit-Reset"]) <= 60
+        assert second["RateLimit-Remaining"] == "3"
+        assert refused.status_code == 400
+        assert refused["RateLimit-Remaining"] == "2"
+        for _ in range(2):
+            client.get(LIST)
+        over = client.get(LIST)
+        assert over.status_code == 429
+        assert over["RateLimit-Remaining"] == "0"
+        assert "Retry-After" in over
+
+    def test_json_and_csv_are_compressed_when_accepted(self, client, hub):
+        for query in ("", "format=csv"):
+            plain = client.get(LIST, QUERY_STRING=query)
+            packed = client.get(LIST, QUERY_STRING=query, HTTP_ACCEPT_ENCODING="gzip")
+
+            assert "Content-Encoding" not in plain
+            assert packed["Content-Encoding"] == "gzip"
+            assert gzip.decompress(packed.content) == plain.content
+            assert "Accept-Encoding" in packed["Vary"]
+
+    def test_pages_with_forms_are_never_compressed(self, client, hub):
+        for address in (reverse("initiatives:list"), LIST + "?format=api"):
+            response = client.get(address, HTTP_ACCEPT_ENCODING="gzip")
+
+            assert "Content-Encoding" not in response, address
+
+    def test_answers_link_to_the_licence(self, client, hub, settings):
+        for address in (LIST, api_url("initiative-detail", slug="hub")):
+            link = client.get(address)["Link"]
+
+            assert f'<{settings.DATA_LICENCE["url"]}>; rel="license"' in link
+
+    def test_the_schema_states_the_licence(self, client):
+        info = client.get(reverse("api:schema"), {"format": "json"}).json()["info"]
+
+        assert info["license"]["name"] == "Open Government Licence v3.0"
+
+    @pytest.mark.parametrize("name", ["police-area-list", "theme-list"])
+    def test_the_reference_lists_come_whole(self, client, name):
+        from tests.factories import make_police_area
+
+        for _ in range(25):
+            (make_police_area if name == "police-area-list" else make_theme)()
+
+        body = client.get(api_url(name)).json()
+
+        assert body["count"] == 25
+        assert len(body["results"]) == 25
+        assert body["next"] is None
+
+    def test_facets_repeated_or_comma_separated_are_the_same(self, client, hub):
+        repeated = client.get(LIST, QUERY_STRING="facets=theme&facets=status")
+        commas = client.get(LIST, QUERY_STRING="facets=theme,status")
+
+        assert repeated.status_code == 200
+        assert repeated.json()["facets"] == commas.json()["facets"]
+        assert set(repeated.json()["facets"]) == {"theme", "status"}

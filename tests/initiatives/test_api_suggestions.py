@@ -117,6 +117,18 @@ class TestSuggesting:
             ({"summary": "Lone \ud800 surrogate"}, "summary"),
             ({"title": "x" * 201}, "title"),
             ({"title": ""}, "title"),
+            # Not text: refused, never turned into text.
+            ({"title": 123}, "title"),
+            ({"summary": ["a list"]}, "summary"),
+            ({"submitter_name": {"an": "object"}}, "submitter_name"),
+            # A NUL or a non-slug inside a list item: refused before any query.
+            ({"themes": ["under\x00standing"]}, "themes"),
+            ({"police_areas": ["es\x00sex"]}, "police_areas"),
+            ({"police_areas": [7]}, "police_areas"),
+            ({"police_areas": "essex"}, "police_areas"),
+            # Bounded: more areas than there are.
+            ({"police_areas": [f"area-{n}" for n in range(30_000)]}, "police_areas"),
+            ({"themes": ["understanding-demand"] * 31}, "themes"),
         ],
         ids=lambda value: str(value)[:30],
     )
@@ -135,6 +147,43 @@ class TestSuggesting:
         assert field in response.json()["errors"]
         assert not Suggestion.objects.exists()
         assert not Initiative.objects.exists()
+
+    def test_a_repeated_slug_is_taken_once(self, client, partner):
+        response = _post(
+            client,
+            _suggestion(
+                police_areas=["essex", "essex"],
+                themes=["understanding-demand", "understanding-demand"],
+            ),
+            partner[1],
+        )
+
+        assert response.status_code == 201
+        initiative = Initiative.objects.get()
+        assert list(initiative.police_areas.values_list("slug", flat=True)) == ["essex"]
+        assert initiative.themes.count() == 1
+
+    def test_a_huge_list_costs_no_query_per_item(
+        self, client, partner, django_assert_max_num_queries
+    ):
+        body = _suggestion(police_areas=[f"area-{n}" for n in range(30_000)])
+
+        with django_assert_max_num_queries(5):
+            response = _post(client, body, partner[1])
+
+        assert response.status_code == 400
+
+    def test_json_nested_a_thousand_deep_is_a_400(self, client, partner):
+        deep = "[" * 1000 + "]" * 1000
+        response = client.post(
+            URL,
+            '{"title": ' + deep + "}",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Api-Key {partner[1]}",
+        )
+
+        assert response.status_code == 400
+        assert response.json()["code"] == "parse_error"
 
     def test_malformed_json_is_a_400(self, client, partner):
         response = client.post(
@@ -166,3 +215,21 @@ class TestSuggesting:
 
         assert statuses == [201, 201, 429]
         assert Suggestion.objects.count() == 2
+
+    def test_invalid_bodies_use_none_of_the_keys_quota(
+        self, client, partner, throttle_rates, monkeypatch
+    ):
+        throttle_rates(**{"partner-suggestions": "2/hour"})
+        monkeypatch.setattr(throttles.time, "time", lambda: 1_800_000_000.0)
+
+        refused = [
+            _post(client, _suggestion(title=""), partner[1]).status_code
+            for _ in range(5)
+        ]
+        accepted = [
+            _post(client, _suggestion(title=f"Idea {n}"), partner[1]).status_code
+            for n in range(3)
+        ]
+
+        assert refused == [400] * 5
+        assert accepted == [201, 201, 429]
