@@ -159,11 +159,7 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
 
     def accepted_parameters(self) -> set[str]:
         accepted = super().accepted_parameters()
-        return (
-            accepted | set(FacetsForm.base_fields)
-            if self.action == "list"
-            else accepted
-        )
+        return accepted | set(FacetsForm.base_fields) if self.lists else accepted
 
     def get_queryset(self) -> QuerySet[Initiative]:
         if self.action == "retrieve":

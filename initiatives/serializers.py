@@ -726,12 +726,19 @@ class ChangeSerializer(serializers.Serializer):
         "to draft or deleted): delete it from the mirror.",
     )
     changed_at = UtcDateTimeField(help_text="When its public entry last changed.")
+    # Never read (the feed is output only); not read_only, so the schema
+    # lists it as optional: a tombstone has none.
     entry = InitiativeSerializer(
-        read_only=True,
-        allow_null=True,
+        required=False,
         help_text="The whole entry, as /api/v1/initiatives/<slug>/ gives it; "
-        "null when deleted.",
+        "absent when deleted.",
     )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.entry is None:
+            data.pop("entry", None)
+        return data
 
 
 @extend_schema_serializer(many=False)

@@ -92,7 +92,9 @@ class StrictParametersMixin:
 
     def initial(self, request, *args, **kwargs):
         unknown = unknown_parameters(request.query_params, self.accepted_parameters())
-        if unknown:
+        # A method the view does not take is its 405 first, whatever the query.
+        takes_method = hasattr(self, request.method.lower())
+        if unknown and takes_method:
             raise exceptions.ValidationError(
                 {name: [message] for name, message in unknown.items()}
             )
@@ -353,12 +355,19 @@ class PublicReadOnlyViewSet(
     def accepted_parameters(self) -> set[str]:
         """``format``; for a list, the paging and its FilterSet's filters."""
         accepted = super().accepted_parameters()
-        if self.action == "list":
+        if self.lists:
             accepted |= set(PAGING_PARAMETERS)
             filterset_class = getattr(self, "filterset_class", None)
             if filterset_class is not None:
                 accepted |= set(filterset_class.base_filters)
         return accepted
+
+    @property
+    def lists(self) -> bool:
+        """Whether the request is for the list (OPTIONS too), not an entry."""
+        return self.action == "list" or (
+            self.action != "retrieve" and self.lookup_field not in self.kwargs
+        )
 
     def wants_csv(self) -> bool:
         return self.request.accepted_renderer.format == CSVRenderer.format

@@ -830,3 +830,14 @@ def test_demo_entries_are_marked(client):
     assert client.get(LIST).json()["results"] == []  # left out unless asked
     asked = client.get(LIST, {"include_demo": "true"}).json()
     assert asked["results"][0]["is_demo"] is True
+
+
+def test_a_method_not_taken_is_a_405_whatever_the_parameters(client):
+    response = client.generic("TRACE", f"{LIST}?page=1&format=csv&colour=blue")
+
+    assert response.status_code == 405
+
+
+def test_options_of_a_list_takes_the_lists_parameters(client, small_library):
+    assert client.options(f"{LIST}?page=1&facets=theme").status_code == 200
+    assert client.options(f"{LIST}?colour=blue").status_code == 400
