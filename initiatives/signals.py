@@ -79,8 +79,10 @@ def _on_organisation_role_changed(sender, instance, raw=False, **kwargs) -> None
 def _remember_old_name(sender, instance, raw=False, **kwargs) -> None:
     if raw or instance.pk is None:
         return
-    old_name = sender.objects.filter(pk=instance.pk).values_list("name", flat=True)
-    instance._name_changed = old_name.first() != instance.name
+    old = sender.objects.filter(pk=instance.pk).values_list("name", "slug").first()
+    instance._name_changed = old is None or old[0] != instance.name
+    # What public entries show of it: its name and its slug (in its links).
+    instance._shown_changed = old is None or old != (instance.name, instance.slug)
 
 
 def _on_name_saved(sender, instance, created, raw=False, **kwargs) -> None:
@@ -231,7 +233,9 @@ def _on_reference_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
     bump_content_version()
-    if not created:
+    # A source's title and address are shown; of the others, name and slug.
+    shown_changed = instance.__dict__.pop("_shown_changed", True)
+    if not created and shown_changed:
         record_public_changes(_published_ids(SHOWN_IN_ENTRIES[sender](instance)))
 
 

@@ -102,11 +102,13 @@ def test_a_partner_key_reads_only_what_is_public(client, header):
         ).status_code
         == 404
     )
-    # Parameters that might widen the view are not the API's: they are ignored.
+    # Parameters that might widen the view are not the API's: refused.
     widened = client.get(
         reverse("api:initiative-list"), {"state": "draft", "all": "true"}, **sent
     )
-    assert [row["slug"] for row in widened.json()["results"]] == [public.slug]
+    assert widened.status_code == 400
+    assert set(widened.json()["errors"]) == {"state", "all"}
+    assert "hidden" not in widened.content.decode()
 
 
 @pytest.mark.parametrize(

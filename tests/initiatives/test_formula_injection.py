@@ -185,7 +185,10 @@ def test_neither_the_page_download_nor_the_api_csv_carries_a_live_formula(client
         api_url("organisation-list"),
         api_url("target-group-list"),
     ]:
-        response = client.get(url, {"format": "csv", "page_size": 100})
+        lists = not url.endswith("/hostile-0/")
+        response = client.get(
+            url, {"format": "csv", **({"page_size": 100} if lists else {})}
+        )
 
         assert response.status_code == 200
         cells = csv_cells(response.content.decode())

@@ -251,6 +251,7 @@ def _public_paths() -> dict[str, str]:
         "api root": reverse("api:api-root"),
         # Partners POST suggestions here; a GET is a 405, but must stay one.
         "api suggestions": reverse("api:suggestion-list"),
+        "api changes": reverse("api:change-list"),
     }
     for section in SITEMAPS:
         paths[f"sitemap {section}"] = reverse("sitemap-section", args=[section])
@@ -281,7 +282,7 @@ PAGES = [
     "api theme list", "api theme", "api briefing list", "api briefing",
     "api organisation list", "api organisation", "api source list", "api source",
     "api target-group list",
-    "api target-group", "api suggestions",
+    "api target-group", "api suggestions", "api changes",
 ]  # fmt: skip
 
 

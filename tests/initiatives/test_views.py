@@ -197,12 +197,6 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.usefixtures("small_library")
-@pytest.mark.parametrize(
-    ("query", "label", "value", "message"),
-    BAD_INPUT,
-    ids=[case[0][:30] for case in BAD_INPUT],
-)
 def test_a_misspelt_parameter_is_named_on_the_page_with_the_accepted_ones(client):
     response = _search(client, "themes=youth-diversion")
 
@@ -221,6 +215,12 @@ def test_a_page_past_the_last_is_not_found_but_says_why(client):
     assert "There is no page 99" in response.content.decode()
 
 
+@pytest.mark.usefixtures("small_library")
+@pytest.mark.parametrize(
+    ("query", "label", "value", "message"),
+    BAD_INPUT,
+    ids=[case[0][:30] for case in BAD_INPUT],
+)
 def test_bad_input_is_named_on_the_page_with_no_results(
     client, query, label, value, message
 ):
