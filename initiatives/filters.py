@@ -204,7 +204,9 @@ class InitiativeFilterSet(django_filters.FilterSet):
             "pattern": r"^[^\u0000]*$",
             "example": "mental health",
             "description": 'Search. Words to find. Use "quotes" for a phrase, or '
-            "between alternatives and a minus sign to exclude a word. Ranked, "
+            "between alternatives and a minus sign to exclude a word; a hyphen "
+            "between letters counts as a space (mental-health finds what "
+            "mental health finds). Ranked, "
             "with a highlighted snippet per result (PostgreSQL); when the words "
             "as typed find nothing but a spelling correction does, the "
             "correction is searched and reported in search_correction.",
@@ -215,7 +217,8 @@ class InitiativeFilterSet(django_filters.FilterSet):
             method="filter_search",
             max_length=SEARCH_MAX_LENGTH,
             help_text='Words to find. Use "quotes" for a phrase, or between '
-            "alternatives and a minus sign to exclude a word.",
+            "alternatives and a minus sign to exclude a word; mental-health "
+            "finds what mental health finds.",
         )
     )
     # The facets, in the order the search page shows them.
