@@ -214,8 +214,9 @@ class CsvExportView(InitiativeExportView):
             writer = FormulaSafeWriter(_Line())
             # A byte order mark, so that spreadsheet programs read UTF-8.
             yield "\ufeff" + writer.writerow(EXPORT_HEADER)
+            site = base_url(request)
             for initiative in rows:
-                row = export_row(initiative)
+                row = export_row(initiative, base_url=site)
                 yield writer.writerow(row[name] for name in EXPORT_HEADER)
 
         response = StreamingHttpResponse(
@@ -246,8 +247,10 @@ class JsonExportView(InitiativeExportView):
             encoder = DjangoJSONEncoder(ensure_ascii=False)
             yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "results": ['
             separator = "\n"
+            site = base_url(request)
             for initiative in rows:
-                yield separator + encoder.encode(export_row(initiative))
+                row = export_row(initiative, base_url=site)
+                yield separator + encoder.encode(row)
                 separator = ",\n"
             yield "\n]}\n"
 
