@@ -886,9 +886,15 @@ def test_result_rows_show_area_status_start_year_and_evidence(client):
 
     html = client.get(reverse("initiatives:list")).content.decode()
 
-    assert (
+    found = re.search(r'<p class="card-meta">(.*?)</p>', html)
+    assert found is not None
+    meta = found.group(1)
+    assert re.sub(r"<[^>]+>", "", meta) == (
         "Gwent · Active · started 2019 · Independently evaluated · evidence: mixed"
-    ) in html
+    )
+    # Each evidence label explains itself on the evidence page.
+    assert '<a href="/evidence/#stage-independently-evaluated">' in meta
+    assert '<a href="/evidence/#outcome-mixed">mixed</a>' in meta
 
 
 def test_initiative_page_says_once_what_is_not_recorded(client):
