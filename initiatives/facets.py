@@ -14,6 +14,7 @@ one more, small query. The counts are kept in the result cache
 its own, so a repeated or related search is counted once.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     PoliceArea,
     TargetGroup,
+    ToolkitLink,
 )
 from initiatives.selectors import public_organisations
 from practice_library.result_cache import cached_many, result_key
@@ -36,6 +38,10 @@ if TYPE_CHECKING:
     from initiatives.filters import InitiativeFilterSet
 
 EVIDENCE_STAGES = [stage for stage, _ in Initiative.EvidenceStage.choices]
+ANY_TOOLKIT = "any"
+# Chosen options a facet lists only when they have matches, added back
+# when chosen so that they can be unchosen.
+LISTS_ONLY_MATCHES = {"organisation", "toolkit_rating"}
 
 
 @dataclass(frozen=True)
@@ -92,12 +98,14 @@ def _with_selection(
     (left out of the counted list) is added back so it can be unchosen."""
     selected = set(filterset.data.getlist(name)) if filterset.data else set()
     marked = [replace(option, selected=option.value in selected) for option in options]
-    if name == "organisation":
-        missing = selected - {option.value for option in options}
+    missing = selected - {option.value for option in options}
+    if name == "organisation" and missing:
         marked += [
             FacetOption(organisation.slug, str(organisation), 0, True)
             for organisation in public_organisations().filter(slug__in=missing)
         ]
+    if name == "toolkit_rating":
+        marked += [FacetOption(rating, rating, 0, True) for rating in sorted(missing)]
     return marked
 
 
@@ -186,6 +194,69 @@ def evidence(matching):
         for i, stage in enumerate(EVIDENCE_STAGES)
     }
     return _by_choice(Initiative.EvidenceStage.choices, at_least)
+
+
+def _by_field(matching, field: str, choices) -> list[FacetOption]:
+    rows = (
+        Initiative.objects.filter(pk__in=matching)
+        .order_by()
+        .values(field)
+        .annotate(matching_count=Count("pk"))
+    )
+    return _by_choice(choices, {row[field]: row["matching_count"] for row in rows})
+
+
+def evidence_stages(matching):
+    return _by_field(matching, "evidence_stage", Initiative.EvidenceStage.choices)
+
+
+def evidence_outcomes(matching):
+    return _by_field(matching, "evidence_outcome", Initiative.EvidenceOutcome.choices)
+
+
+def _toolkit_links(matching, *fields: str) -> list[tuple]:
+    """Distinct (fields..., initiative) of the matching initiatives' toolkit
+    links: a few rows per initiative at most, counted here, so that "any
+    toolkit" and each toolkit come from one query."""
+    return list(
+        ToolkitLink.objects.filter(initiative__in=matching)
+        .order_by()
+        .values_list(*fields, "initiative_id")
+        .distinct()
+    )
+
+
+def toolkits(matching):
+    """Each toolkit, and first "any toolkit": initiatives it rates."""
+    links = _toolkit_links(matching, "toolkit")
+    counted = Counter(toolkit for toolkit, _ in links)
+    counted[ANY_TOOLKIT] = len({initiative for _, initiative in links})
+    return _by_choice(
+        [(ANY_TOOLKIT, "Any national toolkit"), *ToolkitLink.Toolkit.choices], counted
+    )
+
+
+def toolkit_ratings(matching):
+    """The ratings in use among the matches, as the toolkits word them, the
+    most first; a rating given by two toolkits counts its initiatives once."""
+    links = _toolkit_links(matching, "toolkit", "rating")
+    names = dict(ToolkitLink.Toolkit.choices)
+    initiatives: dict[str, set[int]] = {}
+    toolkits_of: dict[str, set[str]] = {}
+    for toolkit, rating, initiative in links:
+        if rating:
+            initiatives.setdefault(rating, set()).add(initiative)
+            toolkits_of.setdefault(rating, set()).add(str(names.get(toolkit, toolkit)))
+    options = [
+        FacetOption(
+            rating,
+            f"{' / '.join(sorted(toolkits_of[rating]))}: {rating}",
+            len(ids),
+            False,
+        )
+        for rating, ids in initiatives.items()
+    ]
+    return sorted(options, key=lambda option: (-option.count, option.label))
 
 
 def briefings(matching):

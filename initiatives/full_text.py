@@ -6,7 +6,12 @@ syntax (quoted phrases, ``or``, ``-exclude``), ranked, with highlighted
 snippets and spelling suggestions from a trigram index of the library's words.
 
 On SQLite (the embedded database of ``make run``): every word must appear
-somewhere in the entry; phrases in quotes and ``-exclude`` are honoured.
+somewhere in the entry, unranked; phrases in quotes, ``or`` between
+alternatives and ``-exclude`` are honoured, as in the web-search syntax.
+
+On both, a hyphen between two letters or digits counts as a space, so
+``mental-health`` finds what ``mental health`` finds (PostgreSQL would
+otherwise look for the hyphenated compound as one more word).
 
 What is searched for, with which filters, and whether a spelling correction
 is used instead is decided in ``initiatives.search``; this module only
@@ -41,8 +46,21 @@ def uses_postgresql(queryset: QuerySet) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
+# A hyphen (or one of Unicode's hyphens) joining two word characters; a minus
+# sign before a word, which excludes it, is never between two of them.
+_JOINING_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W_])")
+
+
+def hyphens_as_spaces(text: str) -> str:
+    """The search with hyphenated words split: ``mental-health`` as
+    ``mental health``, so both forms find the same entries."""
+    return _JOINING_HYPHEN.sub(" ", text)
+
+
 def web_search_query(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(
+        hyphens_as_spaces(text), search_type="websearch", config=SEARCH_CONFIG
+    )
 
 
 def matching(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
@@ -84,20 +102,55 @@ def highlighted(snippet: str) -> SafeString:
 
 
 def _search_without_postgresql(queryset: QuerySet, text: str) -> QuerySet:
-    try:
-        terms = shlex.split(text)
-    except ValueError:  # an unbalanced quote: take the words as they are
-        terms = text.replace('"', " ").split()
-    for term in terms:
-        if term.lower() == "or":
-            continue
-        exclude = term.startswith("-") and len(term) > 1
-        term = term.removeprefix("-") if exclude else term
+    for alternatives in search_terms(text):
         matches = Q()
-        for field in SEARCHED_FIELDS:
-            matches |= Q(**{f"{field}__icontains": term})
-        queryset = queryset.exclude(matches) if exclude else queryset.filter(matches)
+        for term in alternatives:
+            matches |= _anywhere(term)
+        queryset = queryset.filter(matches)
+    for term in excluded_terms(text):
+        queryset = queryset.exclude(_anywhere(term))
     return queryset
+
+
+def _anywhere(term: str) -> Q:
+    matches = Q()
+    for field in SEARCHED_FIELDS:
+        matches |= Q(**{f"{field}__icontains": term})
+    return matches
+
+
+def _terms(text: str) -> list[str]:
+    text = hyphens_as_spaces(text)
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote: take the words as they are
+        return text.replace('"', " ").split()
+
+
+def search_terms(text: str) -> list[list[str]]:
+    """What must match without PostgreSQL: groups of alternatives, each group
+    needed, any term of a group enough (``hub or centre youth`` is
+    ``[["hub", "centre"], ["youth"]]``). Excluded terms are left out."""
+    groups: list[list[str]] = []
+    joined = False
+    for term in _terms(text):
+        if term.lower() == "or":
+            joined = bool(groups)
+            continue
+        if term.startswith("-") and len(term) > 1:
+            joined = False
+            continue
+        if joined:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        joined = False
+    return groups
+
+
+def excluded_terms(text: str) -> list[str]:
+    """The terms after a minus sign: entries with any of them are left out."""
+    return [term[1:] for term in _terms(text) if term.startswith("-") and len(term) > 1]
 
 
 def search_words(text: str) -> list[str]:

@@ -25,6 +25,13 @@ urlpatterns = [
         name="export-json",
     ),
     path("initiatives/feed.atom", public(feeds.InitiativesFeed()), name="feed"),
+    # Before the initiative pattern: "compare" is reserved (initiatives.slugs).
+    path(
+        "initiatives/compare/",
+        public(views.InitiativeCompareView.as_view()),
+        name="compare",
+    ),
+    path("evidence/", public(views.EvidenceView.as_view()), name="evidence"),
     path(
         "initiatives/<slug:slug>/",
         public(views.InitiativeDetailView.as_view()),

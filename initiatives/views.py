@@ -7,6 +7,7 @@ as a 500; an unknown slug is a 404.
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseBase,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect
@@ -74,6 +76,7 @@ from initiatives.selectors import (
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
 from practice_library.paging import Problem, form_problems, paginate_params
+from practice_library.parameters import unreadable
 from practice_library.spreadsheets import FormulaSafeWriter
 from themes.models import Theme
 from themes.selectors import themes_with_counts
@@ -214,8 +217,9 @@ class CsvExportView(InitiativeExportView):
             writer = FormulaSafeWriter(_Line())
             # A byte order mark, so that spreadsheet programs read UTF-8.
             yield "\ufeff" + writer.writerow(EXPORT_HEADER)
+            site = base_url(request)
             for initiative in rows:
-                row = export_row(initiative)
+                row = export_row(initiative, base_url=site)
                 yield writer.writerow(row[name] for name in EXPORT_HEADER)
 
         response = StreamingHttpResponse(
@@ -246,8 +250,10 @@ class JsonExportView(InitiativeExportView):
             encoder = DjangoJSONEncoder(ensure_ascii=False)
             yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "results": ['
             separator = "\n"
+            site = base_url(request)
             for initiative in rows:
-                yield separator + encoder.encode(export_row(initiative))
+                row = export_row(initiative, base_url=site)
+                yield separator + encoder.encode(row)
                 separator = ",\n"
             yield "\n]}\n"
 
@@ -258,6 +264,113 @@ class JsonExportView(InitiativeExportView):
             f'attachment; filename="{_download_name("json")}"'
         )
         return response
+
+
+COMPARE_MIN, COMPARE_MAX = 2, 4
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+def _compare_problems(slugs: list[str], found: set[str]) -> list[Problem]:
+    """What is wrong with the initiatives chosen for comparison, in words."""
+    problems = []
+    unknown = [slug for slug in slugs if slug not in found]
+    for slug in unknown:
+        problems.append(
+            Problem(
+                "slug",
+                "Initiative",
+                slug[:80],
+                "no published initiative has this address, so it is left out.",
+            )
+        )
+    compared = len(slugs) - len(unknown)
+    if compared < COMPARE_MIN:
+        problems.append(
+            Problem(
+                "slug",
+                "Initiatives to compare",
+                "",
+                f"choose at least {COMPARE_MIN} published initiatives "
+                f"(this address gives {compared}).",
+            )
+        )
+    elif len(slugs) > COMPARE_MAX:
+        problems.append(
+            Problem(
+                "slug",
+                "Initiatives to compare",
+                "",
+                f"choose at most {COMPARE_MAX} initiatives (this address gives "
+                f"{len(slugs)}); compare them a few at a time.",
+            )
+        )
+    return problems
+
+
+class InitiativeCompareView(TemplateView):
+    """Two to four published initiatives side by side, at a shareable
+    address (``?slug=a&slug=b``) that the search results' "Compare selected"
+    button makes without JavaScript."""
+
+    template_name = "initiatives/initiative_compare.html"
+
+    def get(self, request, *args, **kwargs):
+        given = request.GET.getlist("slug")
+        slugs = list(dict.fromkeys(value.strip() for value in given if value.strip()))
+        if set(request.GET) - {"slug"} or slugs != given:
+            # Only the chosen slugs, once each, in the order chosen: the
+            # address to share.
+            canonical = QueryDict(mutable=True)
+            canonical.setlist("slug", slugs)
+            query = canonical.urlencode()
+            return redirect(f"{request.path}?{query}" if query else request.path)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        slugs = self.request.GET.getlist("slug")
+        problem = unreadable(slugs)
+        if problem:
+            problems = [Problem("slug", "Initiatives to compare", "", problem)]
+            return super().get_context_data(problems=problems, compared=[], **kwargs)
+        wellformed = [slug for slug in slugs if _SLUG.fullmatch(slug)]
+        compared: list[Initiative] = []
+        found: set[str] = set()
+        if COMPARE_MIN <= len(slugs) <= COMPARE_MAX and wellformed:
+            by_slug = {
+                initiative.slug: initiative
+                for initiative in public_initiative_details().filter(
+                    slug__in=wellformed
+                )
+            }
+            compared = [by_slug[slug] for slug in slugs if slug in by_slug]
+            found = set(by_slug)
+        elif wellformed:
+            # Too many or too few to compare: only which slugs exist matters.
+            found = set(
+                public_initiatives(include_demo=True)
+                .filter(slug__in=wellformed)
+                .values_list("slug", flat=True)
+            )
+        problems = _compare_problems(slugs, found)
+        if len(compared) < COMPARE_MIN:
+            compared = []
+        return super().get_context_data(
+            problems=problems,
+            compared=[
+                {"initiative": initiative, "roles": _roles(initiative)}
+                for initiative in compared
+            ],
+            **kwargs,
+        )
+
+
+def _roles(initiative: Initiative) -> dict[str, list[Organisation]]:
+    """Its organisations by role (uses prefetched rows)."""
+    roles = list(initiative.organisation_roles.all())
+    return {
+        role: [link.organisation for link in roles if link.role == role]
+        for role in InitiativeOrganisation.Role.values
+    }
 
 
 class InitiativeDetailView(DetailView):
@@ -491,6 +604,20 @@ class SourceDetailView(DetailView):
         return super().get_context_data(
             citation=source_citation(source),
             initiatives=list(initiatives_citing(source)),
+            **kwargs,
+        )
+
+
+class EvidenceView(TemplateView):
+    """What the library's evidence labels mean, and how they sit beside the
+    national toolkits' ratings: every evidence label links here."""
+
+    template_name = "initiatives/evidence.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            stages=Initiative.EvidenceStage.choices,
+            outcomes=Initiative.EvidenceOutcome.choices,
             **kwargs,
         )
 

@@ -225,6 +225,8 @@ def _public_paths() -> dict[str, str]:
         "initiative": initiative.get_absolute_url(),
         "areas": reverse("initiatives:police-area-list"),
         "compare": reverse("initiatives:police-area-compare"),
+        "initiative comparison": reverse("initiatives:compare"),
+        "evidence": reverse("initiatives:evidence"),
         "area": reverse("initiatives:police-area-detail", args=[area]),
         "area feed": reverse("initiatives:police-area-feed", args=[area]),
         "briefings": reverse("initiatives:briefing-list"),
@@ -270,7 +272,8 @@ def _public_paths() -> dict[str, str]:
 
 PAGES = [
     "home", "search", "export csv", "export json", "feed", "initiative", "areas",
-    "compare", "area", "area feed", "briefings", "briefing", "organisations",
+    "compare", "initiative comparison", "evidence",
+    "area", "area feed", "briefings", "briefing", "organisations",
     "organisation", "sources", "source", "suggest", "suggest thanks", "themes",
     "theme", "theme feed",
     "accessibility", "robots", "sitemap", "not found", "healthz", "api index",

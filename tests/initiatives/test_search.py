@@ -114,3 +114,63 @@ def test_every_word_must_match():
     slugs, _ = _search("youth triage")
 
     assert slugs == [Initiative.objects.get(title="Youth triage").slug]
+
+
+@pytest.mark.postgresql
+@pytest.mark.usefixtures("seeded_library")
+class TestHyphens:
+    def test_hyphenated_and_spaced_forms_find_the_same(self):
+        spaced, _ = _search("mental health")
+        hyphenated, search = _search("mental-health")
+        assert hyphenated == spaced
+        assert hyphenated[0] == "essex-mental-health-hub-pilot"
+        assert search.correction is None
+
+    def test_a_misspelt_hyphenated_search_is_still_corrected(self):
+        slugs, search = _search("mentl-health")
+        assert search.correction == "mental-health"
+        assert slugs[0] == "essex-mental-health-hub-pilot"
+
+    def test_a_minus_before_a_word_still_excludes_it(self):
+        slugs, _ = _search("essex -mental")
+        assert slugs == ["essex-drop-in-centre-multiple-needs"]
+
+
+def test_a_hyphenated_entry_is_found_by_the_spaced_words():
+    hyphenated = make_initiative(title="A drop-in centre", summary="For women.")
+    make_initiative(title="A centre", summary="By appointment.")
+
+    assert _search("drop in centre")[0] == [hyphenated.slug]
+    assert _search("drop-in centre")[0] == [hyphenated.slug]
+
+
+class TestWithoutPostgresql:
+    """The SQLite search (``make run``), run here on any database."""
+
+    @staticmethod
+    def _slugs(text: str) -> list[str]:
+        from initiatives.full_text import _search_without_postgresql
+
+        found = _search_without_postgresql(Initiative.objects.all(), text)
+        return sorted(found.values_list("slug", flat=True))
+
+    @pytest.fixture(autouse=True)
+    def _entries(self):
+        make_initiative(slug="hub", title="Mental health hub", summary="Crisis.")
+        make_initiative(slug="centre", title="Women's centre", summary="Drop-in.")
+        make_initiative(slug="triage", title="Street triage", summary="Mental health.")
+
+    def test_or_between_alternatives_widens(self):
+        assert self._slugs("hub or centre") == ["centre", "hub"]
+
+    def test_or_group_and_another_word_must_both_match(self):
+        assert self._slugs("hub or triage crisis") == ["hub"]
+
+    def test_hyphens_match_like_spaces(self):
+        assert self._slugs("mental-health") == ["hub", "triage"]
+
+    def test_minus_excludes_and_a_leading_or_is_ignored(self):
+        assert self._slugs("or mental -street") == ["hub"]
+
+    def test_quoted_phrase(self):
+        assert self._slugs('"street triage"') == ["triage"]
