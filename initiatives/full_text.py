@@ -2,8 +2,14 @@
 
 On PostgreSQL: full-text search on a stored, weighted ``tsvector`` (title A,
 summary B, description C, related names D) with English stemming and web-search
-syntax (quoted phrases, ``or``, ``-exclude``), ranked, with highlighted
-snippets and spelling suggestions from a trigram index of the library's words.
+syntax (quoted phrases, ``or``, ``-exclude``), with highlighted snippets and
+spelling suggestions from a trigram index of the library's words. Matches are
+ranked by a second, small vector of the short texts only (title A, summary B,
+related names D): an entry that has the words only in its description ranks
+after those that have them in their title, summary or related names, level
+with other such entries (then by title). The full vector of a long entry is
+stored out of line, and ranking tens of thousands of matches by it read each
+one back (README "Performance").
 
 On SQLite (the embedded database of ``make run``): every word must appear
 somewhere in the entry; phrases in quotes and ``-exclude`` are honoured.
@@ -50,7 +56,7 @@ def matching(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
     if uses_postgresql(queryset):
         query = web_search_query(text)
         return queryset.filter(search_vector=query).annotate(
-            search_rank=SearchRank(F("search_vector"), query)
+            search_rank=SearchRank(F("search_rank_vector"), query)
         )
     return _search_without_postgresql(queryset, text).annotate(
         search_rank=Value(0.0, output_field=FloatField())

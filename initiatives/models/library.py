@@ -39,7 +39,8 @@ REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 # Columns that no list row shows (see InitiativeQuerySet.for_listing).
-LIST_DEFERRED = ("description", "evidence_note", "search_keywords", "search_vector")
+SEARCH_COLUMNS = ("search_keywords", "search_vector", "search_rank_vector")
+LIST_DEFERRED = ("description", "evidence_note", *SEARCH_COLUMNS)
 
 
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
@@ -70,7 +71,7 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return (
             self.for_listing()
             .defer(None)
-            .defer("search_keywords", "search_vector")
+            .defer(*SEARCH_COLUMNS)
             .prefetch_related(
                 "target_groups",
                 models.Prefetch(
@@ -293,12 +294,17 @@ class Initiative(models.Model):
     # On PostgreSQL a trigger (migration 0002) fills this from the title (A),
     # summary (B), description (C) and search_keywords (D); a GIN index serves it.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same trigger fills this one from the short texts only: title (A),
+    # summary (B) and search_keywords (D). Search ranks by it: small enough to
+    # stay in the row, where ranking every match of a broad search would
+    # otherwise read each full vector from TOAST (see README "Performance").
+    search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
     # Derived search columns are left out: they follow from the rest.
     history = HistoricalRecords(
         m2m_fields=["police_areas", "themes", "target_groups"],
-        excluded_fields=["search_keywords", "search_vector"],
+        excluded_fields=list(SEARCH_COLUMNS),
     )
 
     class Meta:

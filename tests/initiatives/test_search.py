@@ -81,6 +81,53 @@ def test_title_outranks_summary_outranks_description():
 
 
 @pytest.mark.postgresql
+def test_description_only_matches_tie_and_follow_by_title():
+    # Ranking reads the short texts only (search_rank_vector): every entry
+    # that mentions the words only in its description ranks alike, after any
+    # that has them in its title, summary or related names, and those tie
+    # in title order, however often the description repeats the words.
+    often = make_initiative(
+        title="Alpha", summary="Plain.", description="Lighthouses. " * 20
+    )
+    once = make_initiative(
+        title="Aardvark", summary="Plain.", description="About lighthouses."
+    )
+    in_summary = make_initiative(title="Zulu", summary="About lighthouses.")
+    themed = make_initiative(
+        title="Yankee", summary="Plain.", themes=[make_theme(name="Lighthouses")]
+    )
+
+    slugs, _ = _search("lighthouse")
+
+    assert slugs == [in_summary.slug, themed.slug, once.slug, often.slug]
+
+
+@pytest.mark.postgresql
+def test_the_rank_vector_holds_the_short_texts_only():
+    initiative = make_initiative(
+        title="Harbour watch", summary="Boats.", description="Lighthouses."
+    )
+    Initiative.objects.filter(pk=initiative.pk).update(title="Harbour patrol")
+
+    row = Initiative.objects.values("search_vector", "search_rank_vector").get(
+        pk=initiative.pk
+    )
+    # The trigger keeps both vectors in step with every update; only the
+    # full one has the description.
+    rank, full = (
+        set(_lexemes(row["search_rank_vector"])),
+        set(_lexemes(row["search_vector"])),
+    )
+    assert {"harbour", "patrol", "boat", "polic"} <= rank  # "polic": its area
+    assert "watch" not in rank and "lighthous" not in rank
+    assert rank < full and "lighthous" in full and "watch" not in full
+
+
+def _lexemes(vector: str) -> list[str]:
+    return [part.split(":")[0].strip("'") for part in vector.split()]
+
+
+@pytest.mark.postgresql
 def test_search_vector_follows_renamed_theme():
     theme = make_theme(name="Harbour work")
     initiative = make_initiative(themes=[theme])
