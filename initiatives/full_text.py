@@ -29,7 +29,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connections
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import F, FloatField, Lookup, Q, QuerySet, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -61,6 +61,40 @@ def matching(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
     return _search_without_postgresql(queryset, text).annotate(
         search_rank=Value(0.0, output_field=FloatField())
     )
+
+
+def matching_ids(queryset: QuerySet[Initiative], text: str) -> list[int] | None:
+    """The ids of the entries in ``queryset`` that match ``text``, found once
+    so that several counts can start from them; None without PostgreSQL,
+    where there is no full-text index to spare."""
+    if not uses_postgresql(queryset):
+        return None
+    return list(
+        queryset.filter(search_vector=web_search_query(text))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+class _AnyOf(Lookup):
+    """``lhs = ANY(array)``: the right side is one array parameter."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs}::bigint[])", [*lhs_params, *rhs_params]
+
+
+def among(queryset: QuerySet[Initiative], ids: list[int]) -> QuerySet[Initiative]:
+    """Narrow to the entries whose ids are in ``ids`` (from ``matching_ids``).
+
+    One array parameter rather than ``pk__in``: a broad search has tens of
+    thousands of matches, and PostgreSQL hashes a long ``= ANY`` array.
+    """
+    return queryset.filter(_AnyOf(F("pk"), ids))
 
 
 def with_snippets(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
