@@ -1,15 +1,15 @@
 """Full-text matching over initiatives: the database side of a search.
 
-On PostgreSQL: full-text search on a stored, weighted ``tsvector`` (title A,
-summary B, description C, related names D) with English stemming and web-search
-syntax (quoted phrases, ``or``, ``-exclude``), with highlighted snippets and
+On PostgreSQL: full-text search on a weighted ``tsvector`` (title A,
+summary B, description C, related names D; ``SEARCH_DOCUMENT``, served by a GIN
+index on that expression) with English stemming and web-search syntax (quoted phrases, ``or``, ``-exclude``), with highlighted snippets and
 spelling suggestions from a trigram index of the library's words. Matches are
 ranked by a second, small vector of the short texts only (title A, summary B,
 related names D): an entry that has the words only in its description ranks
 after those that have them in their title, summary or related names, level
-with other such entries (then by title). The full vector of a long entry is
-stored out of line, and ranking tens of thousands of matches by it read each
-one back (README "Performance").
+with other such entries (then by title). The small vector stays in the row;
+ranking tens of thousands of matches by the whole document would read every
+description (README "Performance").
 
 On SQLite (the embedded database of ``make run``): every word must appear
 somewhere in the entry; phrases in quotes and ``-exclude`` are honoured.
@@ -26,6 +26,7 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
+    SearchVector,
     TrigramSimilarity,
 )
 from django.db import connections
@@ -43,6 +44,17 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 SEARCHED_FIELDS = ("title", "summary", "description", "search_keywords")
 
 
+# What a search matches, weighted as in the ranking: the query's side of the
+# GIN index of migration 0017, which must be the same expression for
+# PostgreSQL to use the index (a test checks the plan). Nothing stores it.
+SEARCH_DOCUMENT = (
+    SearchVector("title", config=SEARCH_CONFIG, weight="A")
+    + SearchVector("summary", config=SEARCH_CONFIG, weight="B")
+    + SearchVector("description", config=SEARCH_CONFIG, weight="C")
+    + SearchVector("search_keywords", config=SEARCH_CONFIG, weight="D")
+)
+
+
 def uses_postgresql(queryset: QuerySet) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
@@ -55,8 +67,10 @@ def matching(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:
     """Narrow to entries matching ``text`` and annotate ``search_rank``."""
     if uses_postgresql(queryset):
         query = web_search_query(text)
-        return queryset.filter(search_vector=query).annotate(
-            search_rank=SearchRank(F("search_rank_vector"), query)
+        return (
+            queryset.alias(search_document=SEARCH_DOCUMENT)
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(F("search_rank_vector"), query))
         )
     return _search_without_postgresql(queryset, text).annotate(
         search_rank=Value(0.0, output_field=FloatField())
@@ -70,7 +84,8 @@ def matching_ids(queryset: QuerySet[Initiative], text: str) -> list[int] | None:
     if not uses_postgresql(queryset):
         return None
     return list(
-        queryset.filter(search_vector=web_search_query(text))
+        queryset.alias(search_document=SEARCH_DOCUMENT)
+        .filter(search_document=web_search_query(text))
         .order_by()
         .values_list("pk", flat=True)
     )

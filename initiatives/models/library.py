@@ -39,7 +39,7 @@ REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 # Columns that no list row shows (see InitiativeQuerySet.for_listing).
-SEARCH_COLUMNS = ("search_keywords", "search_vector", "search_rank_vector")
+SEARCH_COLUMNS = ("search_keywords", "search_rank_vector")
 LIST_DEFERRED = ("description", "evidence_note", *SEARCH_COLUMNS)
 
 
@@ -291,13 +291,13 @@ class Initiative(models.Model):
     # Names of the related areas, themes, target groups and organisations, kept
     # in step by initiatives.signals so that search can weigh them (weight D).
     search_keywords = models.TextField(blank=True, editable=False)
-    # On PostgreSQL a trigger (migration 0002) fills this from the title (A),
-    # summary (B), description (C) and search_keywords (D); a GIN index serves it.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same trigger fills this one from the short texts only: title (A),
-    # summary (B) and search_keywords (D). Search ranks by it: small enough to
-    # stay in the row, where ranking every match of a broad search would
-    # otherwise read each full vector from TOAST (see README "Performance").
+    # On PostgreSQL a search matches the title (A), summary (B), description
+    # (C) and search_keywords (D) through a GIN index on that expression
+    # (initiatives.full_text.SEARCH_DOCUMENT, migration 0017), and a trigger
+    # fills this small vector of the short texts only (title, summary,
+    # search_keywords), to rank by: it stays in the row, where ranking every
+    # match of a broad search by the whole document would read each
+    # description (see README "Performance").
     search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
