@@ -220,10 +220,9 @@ class Initiative(models.Model):
         max_length=10,
         choices=Status.choices,
         blank=True,
-        db_index=True,
         help_text="Leave empty when the sources do not say.",
     )
-    start_date = models.DateField(null=True, blank=True, db_index=True)
+    start_date = models.DateField(null=True, blank=True)
     start_date_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
@@ -236,14 +235,12 @@ class Initiative(models.Model):
         max_length=30,
         choices=EvidenceStage.choices,
         blank=True,
-        db_index=True,
     )
     evidence_outcome = models.CharField(
         "what the evidence says",
         max_length=20,
         choices=EvidenceOutcome.choices,
         blank=True,
-        db_index=True,
         help_text="Failures are as useful to researchers as successes.",
     )
     evidence_msms_level = models.PositiveSmallIntegerField(
@@ -271,7 +268,6 @@ class Initiative(models.Model):
         max_length=10,
         choices=EditorialState.choices,
         default=EditorialState.DRAFT,
-        db_index=True,
     )
     origin = models.CharField(
         max_length=10, choices=Origin.choices, default=Origin.CURATED, editable=False
@@ -287,7 +283,7 @@ class Initiative(models.Model):
     )
     last_reviewed_at = models.DateTimeField("last reviewed", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
     # Names of the related areas, themes, target groups and organisations, kept
     # in step by initiatives.signals so that search can weigh them (weight D).
     search_keywords = models.TextField(blank=True, editable=False)
@@ -315,6 +311,11 @@ class Initiative(models.Model):
                 "Can publish, withdraw and return published initiatives to draft",
             ),
         ]
+        # Few indexes, each serving a query the site makes: a query plans
+        # with (and locks) every index of the table, and past 16 relations a
+        # backend queues on the shared lock manager under load (issue 16).
+        # Public queries start from the state, so these lead with it; the
+        # search's GIN index covers published rows only (migration 0017).
         indexes = [
             models.Index(
                 fields=["state", "title", "id"], name="initiative_state_title"
