@@ -234,13 +234,14 @@ class TestFacets:
         # 1: the ids that match the words; then, as without words, one count
         # a facet and the option rows of four facets. No count matches the
         # words again.
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as captured:
             facet_counts(
                 filterset, public_initiatives(), names, search_text="youth", version=1
             )
-        assert len(queries) == 1 + len(names) + 4
-        assert "@@" in queries[0]["sql"]
-        assert not any("@@" in query["sql"] for query in queries[1:])
+        first, *rest = (query["sql"] for query in captured.captured_queries)
+        assert 1 + len(rest) == 1 + len(names) + 4
+        assert "@@" in first
+        assert not any("@@" in sql for sql in rest)
 
     @pytest.mark.postgresql
     @pytest.mark.parametrize(
