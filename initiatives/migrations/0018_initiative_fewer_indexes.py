@@ -3,8 +3,9 @@
 A query plans with every index of the tables it reads and takes a lock on
 each; past 16 relations, a PostgreSQL backend takes them through the shared
 lock manager, where the benchmark's requests queued. None of the single-column
-indexes dropped here served a query of the site (pg_stat_user_indexes after a
-benchmark run): public queries filter on the state first and the composite
+indexes dropped here served a query of the site (pg_stat_user_indexes after
+the benchmark's requests, made one by one, at 100,000): public queries filter
+on the state first and the composite
 indexes that lead with it serve them, and the low-cardinality columns (status,
 stages of evidence) are never worth an index of their own. Their ``_like``
 twins served no LIKE.
