@@ -24,6 +24,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     InitiativeSource,
 )
+from initiatives.models.library import SEARCH_COLUMNS
 from initiatives.partial_dates import partial_date_iso
 
 
@@ -129,7 +130,7 @@ def with_export_relations(queryset: QuerySet[Initiative]) -> QuerySet[Initiative
 
     The long texts a list row leaves out (``for_listing``) are read here.
     """
-    full_texts = queryset.defer(None).defer("search_keywords", "search_vector")
+    full_texts = queryset.defer(None).defer(*SEARCH_COLUMNS)
     return full_texts.prefetch_related(
         "police_areas",
         "themes",

@@ -5,7 +5,11 @@ account except the facet's own, so choosing "Lancashire" does not make the
 other areas' counts drop to zero and a visitor can widen as well as narrow.
 Pages and API share this module, so their numbers are the same.
 
-Each facet's counts take one query, which starts from the link rows of the
+When searching, the words are matched once (``full_text.matching_ids``) and
+every facet starts from those ids, with its other filters, instead of
+matching the words again in a subquery of its own (issue 16: the facet that
+ignores a selective filter matched them against every row). Each facet's
+counts then take one query, which starts from the link rows of the
 matching initiatives (an index lookup each) rather than from every link row
 in the library, so its cost follows the size of the results; facets whose
 options are rows (themes, areas, target groups, briefings) read those rows in
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Model, QuerySet
 
+from initiatives.full_text import among, matching_ids
 from initiatives.models import (
     Briefing,
     BriefingMention,
@@ -78,12 +83,22 @@ def facet_counts(
     }
 
     def count(missing: Iterable[str]) -> dict[str, list[FacetOption]]:
+        missing = list(missing)
+        # The words are matched once for every facet: each facet then starts
+        # from those ids instead of matching them again in its own subquery
+        # (for a facet that ignores its own, selective filter, against every
+        # row of the library).
+        matched = matching_ids(queryset, search_text) if search_text else None
+
+        def narrowed(name: str) -> QuerySet[Initiative]:
+            if matched is None:
+                return filterset.narrow(
+                    queryset, without={name}, search_text=search_text
+                )
+            return among(filterset.narrow(queryset, without={name, "q"}), matched)
+
         return {
-            name: filterset.filters[name].count(
-                filterset.narrow(queryset, without={name}, search_text=search_text)
-                .order_by()
-                .values("pk")
-            )
+            name: filterset.filters[name].count(narrowed(name).order_by().values("pk"))
             for name in missing
         }
 

@@ -27,7 +27,17 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from drf_spectacular.utils import extend_schema_field
 
 from initiatives import facets
@@ -569,7 +579,14 @@ class InitiativeFilterSet(django_filters.FilterSet):
             # By default real entries come first, then demo ones, each in
             # the default order.
             if ordering == Ordering.RELEVANCE:
-                return queryset.order_by(DEMO_LAST, "-search_rank", "title", "pk")
+                # The same order as DEMO_LAST (false before true), written so
+                # that it does not match the index on it: led by that index,
+                # PostgreSQL reads every published row, matching the words
+                # against each, to sort one group by rank (issue 16).
+                demo_last = ExpressionWrapper(
+                    Q(origin=Initiative.Origin.DEMO), output_field=BooleanField()
+                )
+                return queryset.order_by(demo_last, "-search_rank", "title", "pk")
             return queryset.order_by(DEMO_LAST, "title", "pk")
         if ordering == Ordering.RELEVANCE:
             return queryset.order_by("-search_rank", "title", "pk")

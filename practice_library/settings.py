@@ -487,6 +487,18 @@ if USES_POSTGRESQL:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
     )
+    # Settings for a web workload, on every connection the app opens, so that
+    # the figures in README "Performance" hold on a PostgreSQL with its
+    # defaults (issue 16):
+    # - jit=off: JIT compiles a plan for a few hundred ms of expected work,
+    #   which costs far more than it saves in queries of a few milliseconds;
+    # - random_page_cost=1.1: the library is read from memory or SSD, not
+    #   spinning disks (the default 4). With 4, the planner prefers reading
+    #   every row to the full-text GIN index, and every row means every
+    #   search vector, most of them stored out of line (TOAST).
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", "-c jit=off -c random_page_cost=1.1"
+    )
 # Seconds a client is told to wait (Retry-After) while the database is down.
 DATABASE_RETRY_AFTER = 10
 

@@ -1,8 +1,10 @@
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from initiatives.filters import InitiativeFilterSet
+from initiatives.full_text import SEARCH_DOCUMENT, matching
 from initiatives.models import Initiative
 from initiatives.search import InitiativeSearch, search_initiatives
 from initiatives.selectors import public_initiatives
@@ -78,6 +80,72 @@ def test_title_outranks_summary_outranks_description():
     slugs, _ = _search("lighthouse")
 
     assert slugs == [in_title.slug, in_summary.slug, in_description.slug]
+
+
+@pytest.mark.postgresql
+def test_description_only_matches_tie_and_follow_by_title():
+    # Ranking reads the short texts only (search_rank_vector): every entry
+    # that mentions the words only in its description ranks alike, after any
+    # that has them in its title, summary or related names, and those tie
+    # in title order, however often the description repeats the words.
+    often = make_initiative(
+        title="Alpha", summary="Plain.", description="Lighthouses. " * 20
+    )
+    once = make_initiative(
+        title="Aardvark", summary="Plain.", description="About lighthouses."
+    )
+    in_summary = make_initiative(title="Zulu", summary="About lighthouses.")
+    themed = make_initiative(
+        title="Yankee", summary="Plain.", themes=[make_theme(name="Lighthouses")]
+    )
+
+    slugs, _ = _search("lighthouse")
+
+    assert slugs == [in_summary.slug, themed.slug, once.slug, often.slug]
+
+
+@pytest.mark.postgresql
+def test_the_rank_vector_holds_the_short_texts_only():
+    initiative = make_initiative(
+        title="Harbour watch", summary="Boats.", description="Lighthouses."
+    )
+    Initiative.objects.filter(pk=initiative.pk).update(title="Harbour patrol")
+
+    row = (
+        Initiative.objects.annotate(document=SEARCH_DOCUMENT)
+        .values("document", "search_rank_vector")
+        .get(pk=initiative.pk)
+    )
+    # The trigger keeps the rank vector in step with every update; only the
+    # document searched has the description.
+    rank, document = (
+        set(_lexemes(row["search_rank_vector"])),
+        set(_lexemes(row["document"])),
+    )
+    assert {"harbour", "patrol", "boat", "polic"} <= rank  # "polic": its area
+    assert "watch" not in rank and "lighthous" not in rank
+    assert rank < document and "lighthous" in document
+
+
+def _lexemes(vector: str) -> list[str]:
+    return [part.split(":")[0].strip("'") for part in vector.split()]
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("text", ["mental health", '"women offenders"', "hub -mental"])
+def test_searches_are_matched_through_the_gin_index(text):
+    # The query's expression must be the index's, or PostgreSQL can only
+    # compute the document of every row (migration 0017).
+    make_initiative(title="Mental health hub")
+    with connection.cursor() as cursor:
+        # Any other way to find the rows costs more than any index.
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = matching(Initiative.objects.all(), text).explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+    assert "initiative_search_document_gin" in plan
 
 
 @pytest.mark.postgresql
