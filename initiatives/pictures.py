@@ -103,6 +103,7 @@ def label_width(label: str) -> float:
     """The width of a tile label at LABEL_FONT_SIZE, in the map's units."""
     return sum(_GLYPH_WIDTHS.get(char, 722) for char in label) * LABEL_FONT_SIZE / 1000
 
+
 GRID_COLUMNS = 1 + max(column for _, _, column, _ in TILE_LAYOUT)
 GRID_ROWS = 1 + max(row for _, _, _, row in TILE_LAYOUT)
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from initiatives.content_files import read_content
 from initiatives.pictures import (
+    LABEL_MAX_WIDTH,
     PAGE_BACKGROUND,
     PALETTE,
     TILE_EDGE,
-    LABEL_MAX_WIDTH,
     TILE_LAYOUT,
     ColourScale,
     bar_chart,

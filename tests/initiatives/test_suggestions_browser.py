@@ -1,6 +1,7 @@
 """The suggestion form in a real browser: accessible, and works without JavaScript."""
 
 import pytest
+
 from initiatives.models import Suggestion
 from tests.axe import axe_violations, describe
 from tests.factories import make_police_area
