@@ -4,7 +4,10 @@ machine-readable dates, plain English, links between the site's parts."""
 import datetime
 import re
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from tests.factories import make_briefing, make_initiative, make_police_area
@@ -56,3 +59,32 @@ def test_every_region_has_a_phrase():
     from initiatives.models.places import REGION_PHRASES, Region
 
     assert set(REGION_PHRASES) == set(Region)
+
+
+def test_every_page_links_the_icon_and_the_api(client):
+    html = client.get(reverse("initiatives:home")).content.decode()
+
+    assert re.search(
+        r'<link rel="icon" href="/static/favicon\.ico" sizes="32x32">', html
+    )
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert f'<a href="{reverse("api:index")}">API and downloads</a>' in footer
+
+
+def test_favicon_ico_answers_with_the_static_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.ico"
+    icon = Path(finders.find("favicon.ico")).read_bytes()
+    assert icon.startswith(b"\x00\x00\x01\x00")  # an icon file, not a page
+
+
+def test_downloads_point_to_the_api(client):
+    make_initiative()
+
+    html = client.get(reverse("initiatives:list")).content.decode()
+
+    downloads = html[html.index('<p class="downloads">') :].split("</p>")[0]
+    assert f'<a href="{reverse("api:index")}">API</a>' in downloads
