@@ -88,3 +88,17 @@ def test_downloads_point_to_the_api(client):
 
     downloads = html[html.index('<p class="downloads">') :].split("</p>")[0]
     assert f'<a href="{reverse("api:index")}">API</a>' in downloads
+
+
+def test_interactive_docs_say_what_they_are_without_javascript(client):
+    html = client.get(reverse("api:docs")).content.decode()
+
+    assert '<html lang="en-GB">' in html
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "<h1>Interactive API documentation</h1>" in main
+    assert f'<a href="{reverse("api:index")}">the API reference</a>' in main
+    # Scripts wait for the page's text; none is inline (the CSP refuses it).
+    assert re.findall(r"<script [^>]*>", html) == [
+        tag for tag in re.findall(r"<script [^>]*>", html) if " defer" in tag
+    ]
+    assert "<script>" not in html and "<style" not in html
