@@ -20,11 +20,13 @@ from typing import Any
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import ManyToManyField
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
-from practice_library.history import recorded_as
+from practice_library.history import record_links, recorded_as
 from practice_library.spreadsheets import SPREADSHEET_FORMATS
 
 
@@ -34,7 +36,47 @@ class SpreadsheetExportMixin(ExportMixin):
     export_formats = SPREADSHEET_FORMATS
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """The history list's changes in words: a choice by its label ("Draft",
+    not "draft"), an empty value as a dash."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, ManyToManyField):
+            return super().prepare_delta_change_value(change, value)
+        if value is None or value == "":
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+
 class RestorableHistoryAdmin(SimpleHistoryAdmin):
+    def save_related(self, request, form, formsets, change):
+        # The links join the version save_model just made, rather than
+        # adding a version per many-to-many field (four rows for one save).
+        instance = form.instance
+        tracked = hasattr(type(instance), "history")
+        if tracked:
+            instance.skip_history_when_saving = True
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            if tracked:
+                del instance.skip_history_when_saving
+        if tracked and (record := instance.history.first()) is not None:
+            record_links(record, instance)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            # Versions saved before reasons were always text.
+            if record.history_change_reason is None:
+                record.history_change_reason = ""
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             current = self.get_object(request, unquote(object_id))
