@@ -18,6 +18,9 @@ state, say) keeps them from the stored row in its own ``save_model``.
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import ManyToManyField
@@ -120,3 +123,40 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
                         self.initial[name] = ids
 
         return VersionForm
+
+
+class SuperusersOnlyAdmin(admin.ModelAdmin):
+    """An admin only superusers see: the site's own machinery, not curation."""
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_delete_permission(request, obj)
+
+
+# django-axes' records of failed sign-ins and lock-outs (user names, addresses)
+# are for whoever runs the site, never for curators, whatever permissions a
+# group is given: the admin home and the records show only to superusers.
+for _model, _admin in [
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_admin.__name__, (SuperusersOnlyAdmin, _admin), {})
+    )
