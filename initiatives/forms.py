@@ -64,7 +64,7 @@ class PartialDateField(forms.CharField):
             raise ValidationError(str(error), code="invalid") from None
 
 
-class PartialDatesMixin(forms.BaseForm):
+class PartialDatesMixin(forms.BaseModelForm):
     """Partial dates entered in one field each, as sources give them.
 
     ``partial_dates`` pairs each date field (a ``PartialDateField`` on the
@@ -77,11 +77,10 @@ class PartialDatesMixin(forms.BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        instance = getattr(self, "instance", None)
         for date_field, precision_field in self.partial_dates:
-            day = getattr(instance, date_field, None)
+            day = getattr(self.instance, date_field, None)
             if date_field in self.fields and day is not None:
-                precision = getattr(instance, precision_field)
+                precision = getattr(self.instance, precision_field)
                 self.initial[date_field] = partial_date_iso(day, precision)
 
     def clean(self):

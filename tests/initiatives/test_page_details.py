@@ -77,7 +77,9 @@ def test_favicon_ico_answers_with_the_static_icon(client):
 
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.ico"
-    icon = Path(finders.find("favicon.ico")).read_bytes()
+    found = finders.find("favicon.ico")
+    assert isinstance(found, str)
+    icon = Path(found).read_bytes()
     assert icon.startswith(b"\x00\x00\x01\x00")  # an icon file, not a page
 
 
