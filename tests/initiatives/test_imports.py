@@ -659,7 +659,7 @@ def test_admin_xlsx_export_leaves_unknown_values_empty_and_imports_back(
     row = dict(zip(rows[0], rows[1], strict=True))
     # An unknown scale level is an empty cell, not the text "None".
     assert row["evidence_msms_level"] is None
-    assert "None" not in [cell for cell in rows[1]]
+    assert "None" not in rows[1]
     assert row["start"] == "2019-04"
     as_csv = _export(client, "0").decode("utf-8-sig")
     csv_row = next(csv.DictReader(io.StringIO(as_csv)))

@@ -3,7 +3,6 @@ machine-readable dates, plain English, links between the site's parts."""
 
 import datetime
 import re
-
 from pathlib import Path
 
 import pytest
