@@ -17,6 +17,17 @@
       }
     });
   }
-  new MutationObserver(function () { nameSelects(document); })
+  // Without deep links, Swagger UI leaves each group's name as a link with
+  // no address, which crawlers and some assistive tools skip: point it at
+  // its own heading.
+  function addressTagLinks(root) {
+    root.querySelectorAll(".opblock-tag a.nostyle:not([href])").forEach(function (link) {
+      var heading = link.closest(".opblock-tag");
+      if (heading && heading.id) {
+        link.setAttribute("href", "#" + heading.id);
+      }
+    });
+  }
+  new MutationObserver(function () { nameSelects(document); addressTagLinks(document); })
     .observe(document.documentElement, { childList: true, subtree: true });
 })();
