@@ -23,6 +23,7 @@ class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico whatever a page links: the static icon."""
 
     permanent = True
+    http_method_names = ["get", "head", "options"]
 
     def get_redirect_url(self, *args, **kwargs) -> str:
         return static("favicon.ico")

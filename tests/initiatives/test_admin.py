@@ -211,7 +211,12 @@ def test_publish_and_withdraw_actions(curator_client):
     assert draft.published_at is not None
 
     curator_client.post(
-        url, {"action": "withdraw_selected", "_selected_action": [draft.pk]}
+        url,
+        {
+            "action": "withdraw_selected",
+            "_selected_action": [draft.pk],
+            "confirm": "yes",
+        },
     )
     draft.refresh_from_db()
     assert draft.state == EditorialState.WITHDRAWN
