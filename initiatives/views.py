@@ -109,11 +109,14 @@ class HomeView(TemplateView):
     template_name = "initiatives/home.html"
 
     def get_context_data(self, **kwargs):
+        added = list(recently_published_initiatives(HOME_LIST_LENGTH))
         return super().get_context_data(
             total=published_initiative_count(),
             theme_bars=bar_chart(list(themes_with_counts())),
-            recently_published=recently_published_initiatives(HOME_LIST_LENGTH),
-            recently_updated=recently_updated_initiatives(HOME_LIST_LENGTH),
+            recently_published=added,
+            recently_updated=recently_updated_initiatives(
+                HOME_LIST_LENGTH, excluding=[initiative.pk for initiative in added]
+            ),
             map=cartogram(list(police_areas_with_counts())),
             **kwargs,
         )

@@ -144,8 +144,8 @@ class InitiativeAdmin(
             {
                 "fields": [
                     "status",
-                    ("start_date", "start_date_precision"),
-                    ("end_date", "end_date_precision"),
+                    "start_date",
+                    "end_date",
                 ]
             },
         ),
@@ -298,7 +298,7 @@ class SourceAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
                 "fields": [
                     "publishers",
                     "authors",
-                    ("published_on", "published_on_precision"),
+                    "published_on",
                 ]
             },
         ),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from initiatives.models import EditorialState, Initiative
 from practice_library.settings import env_url_path
-from tests.factories import make_initiative, make_publisher
+from tests.factories import make_initiative, make_publisher, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,29 @@ def test_a_bad_admin_address_stops_the_site(monkeypatch, value):
     monkeypatch.setenv("DJANGO_ADMIN_URL", value)
     with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMIN_URL must be a path"):
         env_url_path("DJANGO_ADMIN_URL", "admin/")
+
+
+def test_lock_out_records_show_to_superusers_only(client):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone", ip_address="192.0.2.1", failures_since_start=3
+    )
+    attempts = reverse("admin:axes_accessattempt_changelist")
+    # Even a curator whose group was given every right on the records.
+    curator = make_publisher(
+        permissions=[
+            f"axes.{action}_{model}"
+            for action in ("view", "change", "delete")
+            for model in ("accessattempt", "accesslog", "accessfailurelog")
+        ]
+    )
+    client.force_login(curator)
+
+    home = client.get(reverse("admin:index")).content.decode()
+    assert "Access attempts" not in home and "Axes" not in home
+    assert client.get(attempts).status_code == 403
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    assert "Access attempts" in client.get(reverse("admin:index")).content.decode()
+    assert "someone" in client.get(attempts).content.decode()

@@ -575,14 +575,24 @@ class TestOrganisationPages:
 # List pages: a constant number of queries ----------------------------------
 
 
-def test_home_page_query_count(client, django_assert_num_queries):
+def test_home_page_query_count(client, django_assert_num_queries, monkeypatch):
     _rows(3)
+    # Some entries added, others changed since: both lists have rows.
+    monkeypatch.setattr("initiatives.views.HOME_LIST_LENGTH", 2)
+    Initiative.objects.update(
+        published_at=timezone.now() - datetime.timedelta(days=1),
+        updated_at=timezone.now(),
+    )
     # 1 published count, 2 themes with counts, 3-5 recently published with
     # areas and themes, 6-8 recently updated likewise, 9 areas with counts for
     # the map, 10 the demo data for the banner (once per content version).
     with django_assert_num_queries(10):
         client.get(reverse("initiatives:home"))
     _rows(6)
+    Initiative.objects.update(
+        published_at=timezone.now() - datetime.timedelta(days=1),
+        updated_at=timezone.now(),
+    )
     with django_assert_num_queries(10):
         client.get(reverse("initiatives:home"))
 
