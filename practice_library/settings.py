@@ -6,6 +6,7 @@ small helper that refuses values it does not understand, so a typo stops the
 site at start-up instead of changing its behaviour quietly.
 """
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -184,14 +185,39 @@ USES_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgres
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def redis_cache(location: str) -> dict:
-    """The cache settings for a Redis server at ``location``."""
+def cache_key_prefix(database: dict) -> str:
+    """The prefix of every cache key: ``CACHE_KEY_PREFIX`` when set, else one
+    derived from the database's identity (engine, host, port and name).
+
+    Two sites sharing one Redis database (staging beside production, two
+    libraries on one host) then never read each other's cached answers,
+    content version or rate-limit counts, while every process of one site,
+    which shares its database, shares its cache too.
+    """
+    explicit = env_str("CACHE_KEY_PREFIX")
+    if explicit:
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]+", explicit):
+            raise ImproperlyConfigured(
+                "CACHE_KEY_PREFIX may hold letters, digits, '-', '_', '.' and "
+                f"':' only, not {explicit!r}."
+            )
+        return explicit
+    identity = "\n".join(
+        str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")
+    )
+    return f"practice-library:{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+
+
+def redis_cache(location: str, key_prefix: str | None = None) -> dict:
+    """The cache settings for a Redis server at ``location``; the key prefix
+    comes from the database in use (``cache_key_prefix``) unless given."""
     return {
         # Django's RedisCache, but an unreachable Redis is a cache miss,
         # not an error (see practice_library/cache.py).
         "BACKEND": "practice_library.cache.ResilientRedisCache",
         "LOCATION": location,
-        "KEY_PREFIX": "practice-library",
+        # Read when called: a test run's database is renamed after start-up.
+        "KEY_PREFIX": key_prefix or cache_key_prefix(DATABASES["default"]),
         "OPTIONS": {
             "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
             "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
