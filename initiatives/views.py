@@ -73,6 +73,7 @@ from initiatives.selectors import (
 )
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
+from practice_library.client_address import client_address
 from practice_library.paging import Problem, form_problems, paginate_params
 from practice_library.spreadsheets import FormulaSafeWriter
 from themes.models import Theme
@@ -520,7 +521,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def _rate_key(request) -> str:
     # Only a hash of the address is kept, and only for the rate window.
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return "suggest-rate:" + hashlib.sha256(address.encode()).hexdigest()
 
 

@@ -1,4 +1,9 @@
-"""One log line per request: method, path, status and duration.
+"""One log line per request: client address, method, path, status and
+duration.
+
+The address is the client's as ``practice_library.client_address`` works it
+out (behind trusted proxies, not the proxy's), so an abusive client can be
+found and blocked.
 
 The query string is kept, since it says what was searched, but the value of
 any parameter whose name suggests a secret is replaced, and nothing from
@@ -16,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.http import HttpRequest, HttpResponse
 
+from practice_library.client_address import client_address
 from practice_library.log_lines import printable
 
 logger = logging.getLogger("practice_library.requests")
@@ -46,13 +52,16 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         milliseconds = (time.perf_counter() - started) * 1000
         method = printable(request.method or "")
+        address = printable(client_address(request))
         logger.info(
-            "%s %s %s %.1fms",
+            "%s %s %s %s %.1fms",
+            address,
             method,
             loggable_path(request),
             response.status_code,
             milliseconds,
             extra={
+                "client": address,
                 "method": method,
                 "status": response.status_code,
                 "duration_ms": round(milliseconds, 1),

@@ -343,9 +343,14 @@ def env_rate(name: str, default: str) -> str:
     return value
 
 
-API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
-if API_TRUSTED_PROXIES < 0:
-    raise ImproperlyConfigured("API_TRUSTED_PROXIES must be 0 or more.")
+# How many reverse proxies in front of the app append the address they saw
+# to X-Forwarded-For. 0: the app faces clients, X-Forwarded-For is ignored and
+# each client is its REMOTE_ADDR. The sign-in lock-out, every rate limit and
+# the request log take the address from practice_library.client_address.
+# (API_TRUSTED_PROXIES is its former name, still read.)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("API_TRUSTED_PROXIES", 0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -363,9 +368,9 @@ REST_FRAMEWORK = {
         "partner": env_rate("API_PARTNER_RATE", "600/minute"),
         "partner-suggestions": env_rate("API_PARTNER_SUGGESTION_RATE", "30/hour"),
     },
-    # How many proxies in front of the app append the client's address to
-    # X-Forwarded-For; 0 means the rate limit counts per REMOTE_ADDR.
-    "NUM_PROXIES": API_TRUSTED_PROXIES,
+    # The throttles count per practice_library.client_address; DRF's own
+    # idea of the address agrees with it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -464,7 +469,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_ADMIN_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = 1
+# A user name is locked out from one address, never everywhere: behind the
+# proxy, the address is the client's (TRUSTED_PROXY_COUNT), not the proxy's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "practice_library.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 # The user name as typed, cut to fit django-axes' column (a 500 otherwise).
 AXES_USERNAME_CALLABLE = "practice_library.admin_input.lockout_username"
