@@ -9,7 +9,9 @@ site at start-up instead of changing its behaviour quietly.
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -185,7 +187,7 @@ USES_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgres
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def cache_key_prefix(database: dict) -> str:
+def cache_key_prefix(database: Mapping[str, Any]) -> str:
     """The prefix of every cache key: ``CACHE_KEY_PREFIX`` when set, else one
     derived from the database's identity (engine, host, port and name).
 
@@ -583,6 +585,26 @@ SHARED_CACHE = bool(REDIS_URL)
 CONTENT_VERSION_SECONDS = None if SHARED_CACHE else 2
 # Reads the stored content version (practice_library.content_version).
 CONTENT_VERSION_SOURCE = "initiatives.selectors.stored_content_version"
+
+# --- Downloads ---
+# The whole library as files (initiatives.downloads): built into
+# DOWNLOADS_ROOT after public changes commit, once changes have stopped for
+# DOWNLOADS_BUILD_DELAY seconds, and by `manage.py build_downloads`. Every
+# app server must see the same folder (or run the command itself).
+DOWNLOADS_ROOT = Path(env_str("DOWNLOADS_ROOT") or BASE_DIR / "downloads")
+DOWNLOADS_BUILD_AFTER_CHANGES = env_bool("DOWNLOADS_BUILD_AFTER_CHANGES", True)
+DOWNLOADS_BUILD_DELAY = env_float("DOWNLOADS_BUILD_DELAY", 10)
+# Downloads made on demand (filtered, or while the files are being rebuilt):
+# at most DOWNLOAD_RATE per address, DOWNLOAD_CONCURRENCY at once across all
+# processes (practice_library.download_limits). A running download holds its
+# place for DOWNLOAD_SLOT_SECONDS at most: keep it at gunicorn's --timeout.
+DOWNLOAD_RATE = env_rate("DOWNLOAD_RATE", "10/minute")
+DOWNLOAD_CONCURRENCY = env_int("DOWNLOAD_CONCURRENCY", 2)
+if DOWNLOAD_CONCURRENCY < 1:
+    raise ImproperlyConfigured("DOWNLOAD_CONCURRENCY must be 1 or more.")
+DOWNLOAD_SLOT_SECONDS = env_int("DOWNLOAD_SLOT_SECONDS", 300)
+# Seconds a client is told to wait when every download place is taken.
+DOWNLOAD_RETRY_AFTER = 10
 
 # --- Read replica ---
 # With DATABASE_REPLICA_URL, public GET and HEAD requests read from a replica

@@ -14,10 +14,10 @@ PROXY = "10.0.0.1"
 
 
 def _request(forwarded: str | None = None, remote: str = PROXY):
-    extra = {"REMOTE_ADDR": remote}
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_without_trusted_proxies_forwarded_addresses_are_ignored(settings):
