@@ -29,6 +29,7 @@ run: $(VENV)/.runtime-installed
 	@unset DATABASE_URL; export DJANGO_DEBUG=true; \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) load_seed_content && \
+	$(MANAGE) build_downloads --if-stale && \
 	echo "" && \
 	echo "To curate, create an admin user in another terminal:" && \
 	echo "    DJANGO_DEBUG=true $(MANAGE) createsuperuser" && \
