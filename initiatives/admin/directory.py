@@ -4,10 +4,13 @@ from django.contrib import admin
 
 from initiatives.models import Organisation, TargetGroup
 from practice_library.admin import RestorableHistoryAdmin, SpreadsheetExportMixin
+from practice_library.optimistic_locking import OptimisticLockAdminMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
+class OrganisationAdmin(
+    OptimisticLockAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+):
     list_display = ["name", "kind", "police_area", "website"]
     list_filter = ["kind", "is_demo"]
     list_select_related = ["police_area"]

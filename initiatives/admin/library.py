@@ -32,6 +32,7 @@ from initiatives.models import (
 from initiatives.quality import ROW_LIMIT, data_quality_report
 from initiatives.services.publishing import mark_reviewed
 from practice_library.admin import RestorableHistoryAdmin, SpreadsheetExportMixin
+from practice_library.optimistic_locking import OptimisticLockAdminMixin
 
 
 class InitiativeOrganisationInline(admin.TabularInline):
@@ -82,7 +83,10 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 @admin.register(Initiative)
 class InitiativeAdmin(
-    EditorialAdminMixin, InitiativeImportMixin, RestorableHistoryAdmin
+    OptimisticLockAdminMixin,
+    EditorialAdminMixin,
+    InitiativeImportMixin,
+    RestorableHistoryAdmin,
 ):
     form = InitiativeAdminForm
     list_display = [
@@ -239,7 +243,10 @@ class KeyFindingInline(admin.TabularInline):
 
 @admin.register(Briefing)
 class BriefingAdmin(
-    EditorialAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+    OptimisticLockAdminMixin,
+    EditorialAdminMixin,
+    SpreadsheetExportMixin,
+    RestorableHistoryAdmin,
 ):
     form = BriefingAdminForm
     list_display = ["title", "series", "number", "published_on", "state", "mentions"]
@@ -271,7 +278,9 @@ class BriefingAdmin(
 
 
 @admin.register(Source)
-class SourceAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
+class SourceAdmin(
+    OptimisticLockAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+):
     """The documents the library cites; editors add and change them."""
 
     form = SourceAdminForm
