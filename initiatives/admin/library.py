@@ -11,6 +11,7 @@ from django.urls import path
 
 from initiatives.admin.editorial import EditorialAdminMixin
 from initiatives.admin.imports import InitiativeImportMixin
+from initiatives.admin.public_facts import PublisherFieldsAdminMixin
 from initiatives.forms import (
     BriefingAdminForm,
     FundingForm,
@@ -30,6 +31,7 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.quality import ROW_LIMIT, data_quality_report
+from initiatives.selectors import public_sources
 from initiatives.services.publishing import mark_reviewed
 from practice_library.admin import RestorableHistoryAdmin, SpreadsheetExportMixin
 from practice_library.optimistic_locking import OptimisticLockAdminMixin
@@ -279,9 +281,15 @@ class BriefingAdmin(
 
 @admin.register(Source)
 class SourceAdmin(
-    OptimisticLockAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+    OptimisticLockAdminMixin,
+    PublisherFieldsAdminMixin,
+    SpreadsheetExportMixin,
+    RestorableHistoryAdmin,
 ):
-    """The documents the library cites; editors add and change them."""
+    """The documents the library cites; editors add and change them, but
+    the web addresses of one the public can see are a publisher's."""
+
+    publisher_fields = ("url", "archived_url")
 
     form = SourceAdminForm
     list_display = [
@@ -314,6 +322,9 @@ class SourceAdmin(
         ("Where to read it", {"fields": ["url", "accessed_on", "archived_url"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def public_records(self) -> QuerySet[Source]:
+        return public_sources()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return (
