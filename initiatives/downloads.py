@@ -28,6 +28,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,9 @@ MEDIA_TYPES = {
 # takes about a minute).
 BUILD_LOCK_SECONDS = 15 * 60
 BUILD_LOCK_KEY = "downloads:building"
+# Files no manifest names are removed once this old (a build in progress
+# writes files before its manifest names them).
+UNUSED_FILE_SECONDS = BUILD_LOCK_SECONDS
 
 
 class _Line:
@@ -272,12 +276,16 @@ def _publish_manifest(root: Path, manifest: Manifest) -> None:
 
 def _remove_old_files(root: Path, keep: Iterable[Path]) -> None:
     """Remove the files of sets older than the previous one, and leftovers
-    of builds that failed. The previous set stays a while, for readers that
-    read the old manifest just before it was replaced."""
+    of builds that failed. The previous set stays, for readers that read the
+    old manifest just before it was replaced; so does any file younger than
+    a build may take, which may be another process's build in progress."""
     kept = {path.name for path in keep} | {MANIFEST}
+    young = time.time() - UNUSED_FILE_SECONDS
     for path in root.iterdir():
-        if path.name not in kept and path.is_file():
-            with contextlib.suppress(FileNotFoundError):
+        if path.name in kept or not path.is_file():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < young:
                 path.unlink()
 
 
@@ -420,8 +428,12 @@ def _start_daemon(target: Callable[[], None]) -> None:
 
 
 def _build_in_another_process() -> None:
+    # Low priority: serving requests comes first. (nice(1) rather than
+    # preexec_fn, which is unsafe in a process with threads.)
+    nice = shutil.which("nice")
     result = subprocess.run(
         [
+            *([nice, "-n", "10"] if nice else []),
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
             "build_downloads",
@@ -430,8 +442,6 @@ def _build_in_another_process() -> None:
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
-        # Low priority: serving requests comes first.
-        preexec_fn=lambda: os.nice(10),
     )
     if result.returncode:
         logger.error(

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import stat
+import subprocess
 
 import pytest
 from django.core.cache import cache
@@ -120,8 +121,9 @@ class TestBuilding:
             assert stat.S_IMODE(built.path.stat().st_mode) == 0o644
 
     def test_a_new_build_replaces_the_set_and_keeps_only_the_previous_one(
-        self, downloads_folder
+        self, downloads_folder, monkeypatch
     ):
+        monkeypatch.setattr(downloads, "UNUSED_FILE_SECONDS", -60)
         first = build_downloads()
         make_initiative(slug="newer", title="Newer")
         second = build_downloads()
@@ -151,6 +153,17 @@ class TestBuilding:
         assert read_manifest() == before
         assert before.files["initiatives.csv"].path.read_bytes() == contents
         assert not [p for p in downloads_folder.iterdir() if p.suffix == ".partial"]
+
+    def test_files_of_a_build_in_progress_elsewhere_are_left_alone(
+        self, downloads_folder
+    ):
+        build_downloads()
+        elsewhere = downloads_folder / ".initiatives.csv.abc123.partial"
+        elsewhere.write_text("another process is writing this")
+
+        build_downloads()
+
+        assert elsewhere.exists()
 
     def test_if_stale_builds_once_per_content_version(self):
         assert build_downloads_if_stale() is not None
@@ -543,3 +556,21 @@ def test_nothing_unpublished_reaches_the_files():
         assert "public" in text
         assert "secret" not in text
     assert Initiative.objects.count() == 3
+
+
+def test_the_build_after_changes_runs_the_command_at_low_priority(monkeypatch, caplog):
+    seen = []
+
+    def run(command, **kwargs):
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 1, "", "disk full")
+
+    monkeypatch.setattr(downloads.subprocess, "run", run)
+    with caplog.at_level(logging.ERROR, logger="initiatives.downloads"):
+        downloads._build_in_another_process()
+
+    (command,) = seen
+    assert command[-2:] == ["build_downloads", "--if-stale"]
+    assert command[-3].endswith("manage.py")
+    assert command[1:3] == ["-n", "10"]  # nice
+    assert "build_downloads failed (exit 1): disk full" in caplog.text
