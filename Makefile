@@ -37,6 +37,10 @@ run: $(VENV)/.runtime-installed
 	echo "" && \
 	exec $(MANAGE) runserver $(HOST):$(PORT)
 
+# Test processes (pytest-xdist; each has its own test database and Redis
+# database); 0 runs the suite in this process.
+TEST_WORKERS ?= 2
+
 ## test: run the whole suite; PostgreSQL when DATABASE_URL is set or one answers on 127.0.0.1:5432.
 test: $(VENV)/.dev-installed
 	@if [ -z "$$DATABASE_URL" ] && $(BIN)/python -c 'import psycopg; psycopg.connect("$(LOCAL_POSTGRESQL:/practice_library=/postgres)", connect_timeout=2).close()' 2>/dev/null; then \
@@ -44,7 +48,7 @@ test: $(VENV)/.dev-installed
 	fi; \
 	if [ -n "$$DATABASE_URL" ]; then echo "Testing against PostgreSQL ($${DATABASE_URL%%\?*})."; \
 	else echo "!!! No PostgreSQL found: testing on SQLite; PostgreSQL-only tests will be SKIPPED (listed at the end). !!!"; fi; \
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 ## lint: formatting, lint rules, types, import contracts, Django's checks, missing migrations.
 lint: $(VENV)/.dev-installed

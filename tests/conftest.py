@@ -4,7 +4,8 @@ Tests marked ``postgresql`` need PostgreSQL features (full-text search, the
 search trigger, trigram similarity); tests marked ``browser`` drive Debian's
 Chromium with Playwright; tests marked ``redis`` need ``redis-server`` (to
 start servers of their own) and a Redis answering at ``REDIS_TEST_URL``
-(database 3 of the local Redis unless set; tests empty that database only).
+(database 3 of the local Redis unless set, and 11 for a second
+pytest-xdist worker; tests empty those databases only).
 Where one is missing its tests are skipped, and the run ends with a loud
 list of what was skipped. CI sets REQUIRE_POSTGRESQL, REQUIRE_BROWSER and
 REQUIRE_REDIS to true, which turns every such skip into a failure.
@@ -20,7 +21,19 @@ from django.conf import settings
 from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/3")
+
+
+def _redis_test_url() -> str:
+    """``REDIS_TEST_URL`` (database 3 of the local Redis unless set); under
+    pytest-xdist the second worker takes the database 8 along (11 for 3), so
+    workers never empty each other's, nor a neighbour run's next database."""
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/3")
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    base, _, database = url.rpartition("/")
+    return f"{base}/{(int(database or 0) + 8 * worker) % 16}"
+
+
+REDIS_TEST_URL = _redis_test_url()
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -31,8 +44,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# (marker, test id) of every test skipped for a missing environment.
-_SKIPPED = pytest.StashKey[list]()
 
 
 def _required(name: str) -> bool:
@@ -49,8 +60,9 @@ def _redis_available() -> bool:
     return True
 
 
-def pytest_collection_modifyitems(config, items):
-    gates = [
+def _gates():
+    """(marker, is it available, flag that requires it, reason when missing)."""
+    return [
         (
             "postgresql",
             lambda: settings.USES_POSTGRESQL,
@@ -71,36 +83,48 @@ def pytest_collection_modifyitems(config, items):
             "apt-get install -y redis-server",
         ),
     ]
-    for marker, available, flag, reason in gates:
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Refuse to start (before pytest-xdist starts its workers) when an
+    environment that is required is missing."""
+    for marker, available, flag, reason in _gates():
+        if _required(flag) and not available():
+            raise pytest.UsageError(
+                f"{flag} is set, but the {marker} tests cannot run: {reason}."
+            )
+
+
+def pytest_collection_modifyitems(config, items):
+    for marker, available, _flag, reason in _gates():
         gated = [item for item in items if marker in item.keywords]
         if not gated or available():
             continue
-        if _required(flag):
-            raise pytest.UsageError(
-                f"{flag} is set, but {len(gated)} {marker} tests cannot run: {reason}."
-            )
         for item in gated:
-            item.add_marker(pytest.mark.skip(reason=reason))
-        config.stash.setdefault(_SKIPPED, []).extend(
-            (marker, item.nodeid) for item in gated
-        )
+            item.add_marker(pytest.mark.skip(reason=f"[{marker}] {reason}"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    skipped = config.stash.get(_SKIPPED, [])
+    """List, loudly, every test skipped for a missing environment. Read from
+    the skip reports, so that it works when pytest-xdist's workers skipped them."""
+    skipped: dict[str, list[str]] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        for marker in ("postgresql", "browser", "redis"):
+            if f"[{marker}] " in reason:
+                skipped.setdefault(marker, []).append(report.nodeid)
     if not skipped:
         return
     terminalreporter.section("SKIPPED: environment missing", sep="!", red=True)
-    for marker in ("postgresql", "browser", "redis"):
-        names = [nodeid for kind, nodeid in skipped if kind == marker]
-        if names:
-            terminalreporter.write_line(
-                f"{len(names)} {marker} tests were skipped "
-                f"(set REQUIRE_{marker.upper()}=true to make this an error):",
-                red=True,
-            )
-            for name in names:
-                terminalreporter.write_line(f"  {name}")
+    for marker, names in skipped.items():
+        terminalreporter.write_line(
+            f"{len(names)} {marker} tests were skipped "
+            f"(set REQUIRE_{marker.upper()}=true to make this an error):",
+            red=True,
+        )
+        for name in names:
+            terminalreporter.write_line(f"  {name}")
 
 
 @pytest.fixture(autouse=True)
