@@ -24,6 +24,7 @@ from initiatives.models.directory import Organisation, TargetGroup
 from initiatives.models.places import PoliceArea
 from initiatives.partial_dates import DatePrecision, format_partial_date
 from initiatives.validators import WebAddressField
+from practice_library.optimistic_locking import Versioned
 from themes.models import Theme
 
 
@@ -143,7 +144,7 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.exclude(origin=Initiative.Origin.DEMO)
 
 
-class Initiative(models.Model):
+class Initiative(Versioned):
     """A piece of early-intervention or prevention work in one or more areas."""
 
     State = EditorialState
@@ -618,7 +619,7 @@ class BriefingQuerySet(models.QuerySet["Briefing"]):
         )
 
 
-class Briefing(models.Model):
+class Briefing(Versioned):
     """A published report that describes initiatives and draws out themes."""
 
     State = EditorialState
@@ -768,7 +769,7 @@ class SourceQuerySet(models.QuerySet["Source"]):
         )
 
 
-class Source(models.Model):
+class Source(Versioned):
     """A document the library cites: a report, an evaluation, a plan, a page.
 
     Its own dates (when it was published, when a curator read it) are facts

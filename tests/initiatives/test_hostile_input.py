@@ -203,7 +203,10 @@ def check_answer(response, what: str) -> None:
     if content_type.startswith(MARKUP_TYPES):
         for live in LIVE_MARKUP:
             assert live not in body, (what, live)
-    if content_type.startswith("application/json"):
+    if content_type.startswith("application/jsonl"):  # JSON Lines
+        for line in raw.splitlines():
+            json.loads(line)
+    elif content_type.startswith("application/json"):
         json.loads(raw)
 
 
@@ -221,6 +224,8 @@ def _public_paths() -> dict[str, str]:
         "search": reverse("initiatives:list"),
         "export csv": reverse("initiatives:export-csv"),
         "export json": reverse("initiatives:export-json"),
+        "download csv": reverse("initiatives:download-csv"),
+        "download jsonl": reverse("initiatives:download-jsonl"),
         "feed": reverse("initiatives:feed"),
         "initiative": initiative.get_absolute_url(),
         "areas": reverse("initiatives:police-area-list"),
@@ -272,8 +277,8 @@ def _public_paths() -> dict[str, str]:
 
 
 PAGES = [
-    "home", "search", "export csv", "export json", "feed", "initiative", "areas",
-    "compare", "initiative comparison", "evidence",
+    "home", "search", "export csv", "export json", "download csv", "download jsonl",
+    "feed", "initiative", "areas", "compare", "initiative comparison", "evidence",
     "area", "area feed", "briefings", "briefing", "organisations",
     "organisation", "sources", "source", "suggest", "suggest thanks", "themes",
     "theme", "theme feed",

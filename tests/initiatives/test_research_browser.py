@@ -7,11 +7,11 @@ the starting set of the content with evidence added to two entries.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import reverse
 
 from initiatives.models import Initiative, ToolkitLink
+from tests.axe import axe_violations, describe
 from tests.factories import STARTER_CONTENT, make_initiative
 
 pytestmark = [
@@ -141,7 +141,6 @@ def test_compare_chosen_results_without_javascript(site, browser):
 def test_compare_and_evidence_pages_have_no_axe_violations(site, browser):
     context = browser.new_context()
     page = context.new_page()
-    axe = Axe()
     problems = {}
     for path in (
         f"{reverse('initiatives:compare')}?slug={HUB}&slug={HOTSPOTS}",
@@ -153,8 +152,7 @@ def test_compare_and_evidence_pages_have_no_axe_violations(site, browser):
         page.evaluate(
             "document.querySelectorAll('details').forEach(d => d.open = true)"
         )
-        results = axe.run(page)
-        if results.violations_count:
-            problems[path] = results.generate_report()
+        if violations := axe_violations(page):
+            problems[path] = describe(violations)
     assert not problems, problems
     context.close()
