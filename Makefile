@@ -29,6 +29,7 @@ run: $(VENV)/.runtime-installed
 	@unset DATABASE_URL; export DJANGO_DEBUG=true; \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) load_seed_content && \
+	$(MANAGE) build_downloads --if-stale && \
 	echo "" && \
 	echo "To curate, create an admin user in another terminal:" && \
 	echo "    DJANGO_DEBUG=true $(MANAGE) createsuperuser" && \
@@ -58,14 +59,20 @@ lint: $(VENV)/.dev-installed
 	DJANGO_DEBUG=true $(MANAGE) check
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-## backup: write the whole library (history included) to backups/, from DATABASE_URL (SQLite when unset).
+# backup and restore run with the shell's settings. A development shell
+# (DJANGO_ENV unset) gets DJANGO_DEBUG=true unless it says otherwise; a
+# production shell (DJANGO_ENV=production) keeps its own, since production
+# mode refuses DJANGO_DEBUG=true.
+SHELL_DEBUG = DJANGO_DEBUG=$${DJANGO_DEBUG:-$$(test "$$DJANGO_ENV" = production && echo false || echo true)}
+
+## backup: write the whole library (history included) to backups/, owner-only (0600), from DATABASE_URL (SQLite when unset).
 backup: $(VENV)/.runtime-installed
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) backup_library $(if $(FILE),--output $(FILE))
+	$(SHELL_DEBUG) $(MANAGE) backup_library $(if $(FILE),--output $(FILE))
 
 ## restore: restore FILE=backups/... into the empty database at DATABASE_URL.
 restore: $(VENV)/.runtime-installed
 	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/practice-library-....dump"; exit 2; }
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) restore_library $(FILE)
+	$(SHELL_DEBUG) $(MANAGE) restore_library $(FILE)
 
 # The benchmark's peer, Datasette, lives in a venv of its own: the app never
 # imports it, and its pins (bench/requirements.txt) move apart from the app's.

@@ -221,7 +221,9 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
             )
 
     def csv_table(self, objects: Iterable[Initiative]) -> Table:
-        return Table(EXPORT_HEADER, [export_row(i) for i in objects], self.csv_filename)
+        site = self.request.build_absolute_uri("/").rstrip("/")
+        rows = [export_row(i, base_url=site) for i in objects]
+        return Table(EXPORT_HEADER, rows, self.csv_filename)
 
 
 @extend_schema_view(

@@ -347,7 +347,7 @@ def _build_initiatives(rng, texts, first, count, areas, themes, groups, organisa
     defaults = {
         field.attname: field.get_default()
         for field in Initiative._meta.concrete_fields
-        if field.attname not in {"id", "search_vector"}
+        if field.attname not in {"id", "search_rank_vector"}
     }
     rows = []
     for number in range(first, first + count):

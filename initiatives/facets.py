@@ -5,7 +5,11 @@ account except the facet's own, so choosing "Lancashire" does not make the
 other areas' counts drop to zero and a visitor can widen as well as narrow.
 Pages and API share this module, so their numbers are the same.
 
-Each facet's counts take one query, which starts from the link rows of the
+When searching, the words are matched once (``full_text.matching_ids``) and
+every facet starts from those ids, with its other filters, instead of
+matching the words again in a subquery of its own (issue 16: the facet that
+ignores a selective filter matched them against every row). Each facet's
+counts then take one query, which starts from the link rows of the
 matching initiatives (an index lookup each) rather than from every link row
 in the library, so its cost follows the size of the results; facets whose
 options are rows (themes, areas, target groups, briefings) read those rows in
@@ -14,12 +18,14 @@ one more, small query. The counts are kept in the result cache
 its own, so a repeated or related search is counted once.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Model, QuerySet
 
+from initiatives.full_text import among, matching_ids
 from initiatives.models import (
     Briefing,
     BriefingMention,
@@ -27,6 +33,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     PoliceArea,
     TargetGroup,
+    ToolkitLink,
 )
 from initiatives.selectors import public_organisations
 from practice_library.result_cache import cached_many, result_key
@@ -36,6 +43,10 @@ if TYPE_CHECKING:
     from initiatives.filters import InitiativeFilterSet
 
 EVIDENCE_STAGES = [stage for stage, _ in Initiative.EvidenceStage.choices]
+ANY_TOOLKIT = "any"
+# Chosen options a facet lists only when they have matches, added back
+# when chosen so that they can be unchosen.
+LISTS_ONLY_MATCHES = {"organisation", "toolkit_rating"}
 
 
 @dataclass(frozen=True)
@@ -72,12 +83,22 @@ def facet_counts(
     }
 
     def count(missing: Iterable[str]) -> dict[str, list[FacetOption]]:
+        missing = list(missing)
+        # The words are matched once for every facet: each facet then starts
+        # from those ids instead of matching them again in its own subquery
+        # (for a facet that ignores its own, selective filter, against every
+        # row of the library).
+        matched = matching_ids(queryset, search_text) if search_text else None
+
+        def narrowed(name: str) -> QuerySet[Initiative]:
+            if matched is None:
+                return filterset.narrow(
+                    queryset, without={name}, search_text=search_text
+                )
+            return among(filterset.narrow(queryset, without={name, "q"}), matched)
+
         return {
-            name: filterset.filters[name].count(
-                filterset.narrow(queryset, without={name}, search_text=search_text)
-                .order_by()
-                .values("pk")
-            )
+            name: filterset.filters[name].count(narrowed(name).order_by().values("pk"))
             for name in missing
         }
 
@@ -92,12 +113,14 @@ def _with_selection(
     (left out of the counted list) is added back so it can be unchosen."""
     selected = set(filterset.data.getlist(name)) if filterset.data else set()
     marked = [replace(option, selected=option.value in selected) for option in options]
-    if name == "organisation":
-        missing = selected - {option.value for option in options}
+    missing = selected - {option.value for option in options}
+    if name == "organisation" and missing:
         marked += [
             FacetOption(organisation.slug, str(organisation), 0, True)
             for organisation in public_organisations().filter(slug__in=missing)
         ]
+    if name == "toolkit_rating":
+        marked += [FacetOption(rating, rating, 0, True) for rating in sorted(missing)]
     return marked
 
 
@@ -186,6 +209,69 @@ def evidence(matching):
         for i, stage in enumerate(EVIDENCE_STAGES)
     }
     return _by_choice(Initiative.EvidenceStage.choices, at_least)
+
+
+def _by_field(matching, field: str, choices) -> list[FacetOption]:
+    rows = (
+        Initiative.objects.filter(pk__in=matching)
+        .order_by()
+        .values(field)
+        .annotate(matching_count=Count("pk"))
+    )
+    return _by_choice(choices, {row[field]: row["matching_count"] for row in rows})
+
+
+def evidence_stages(matching):
+    return _by_field(matching, "evidence_stage", Initiative.EvidenceStage.choices)
+
+
+def evidence_outcomes(matching):
+    return _by_field(matching, "evidence_outcome", Initiative.EvidenceOutcome.choices)
+
+
+def _toolkit_links(matching, *fields: str) -> list[tuple]:
+    """Distinct (fields..., initiative) of the matching initiatives' toolkit
+    links: a few rows per initiative at most, counted here, so that "any
+    toolkit" and each toolkit come from one query."""
+    return list(
+        ToolkitLink.objects.filter(initiative__in=matching)
+        .order_by()
+        .values_list(*fields, "initiative_id")
+        .distinct()
+    )
+
+
+def toolkits(matching):
+    """Each toolkit, and first "any toolkit": initiatives it rates."""
+    links = _toolkit_links(matching, "toolkit")
+    counted = Counter(toolkit for toolkit, _ in links)
+    counted[ANY_TOOLKIT] = len({initiative for _, initiative in links})
+    return _by_choice(
+        [(ANY_TOOLKIT, "Any national toolkit"), *ToolkitLink.Toolkit.choices], counted
+    )
+
+
+def toolkit_ratings(matching):
+    """The ratings in use among the matches, as the toolkits word them, the
+    most first; a rating given by two toolkits counts its initiatives once."""
+    links = _toolkit_links(matching, "toolkit", "rating")
+    names = dict(ToolkitLink.Toolkit.choices)
+    initiatives: dict[str, set[int]] = {}
+    toolkits_of: dict[str, set[str]] = {}
+    for toolkit, rating, initiative in links:
+        if rating:
+            initiatives.setdefault(rating, set()).add(initiative)
+            toolkits_of.setdefault(rating, set()).add(str(names.get(toolkit, toolkit)))
+    options = [
+        FacetOption(
+            rating,
+            f"{' / '.join(sorted(toolkits_of[rating]))}: {rating}",
+            len(ids),
+            False,
+        )
+        for rating, ids in initiatives.items()
+    ]
+    return sorted(options, key=lambda option: (-option.count, option.label))
 
 
 def briefings(matching):

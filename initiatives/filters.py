@@ -22,12 +22,22 @@ find nothing is decided in ``initiatives.search``.
 
 import datetime
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from drf_spectacular.utils import extend_schema_field
 
 from initiatives import facets
@@ -44,6 +54,7 @@ from initiatives.models import (
     Region,
     Source,
     TargetGroup,
+    ToolkitLink,
 )
 from initiatives.selectors import DEMO_LAST, demo_shown, public_organisations
 from practice_library.parameters import ParameterForm, as_query_dict
@@ -52,6 +63,7 @@ from themes.models import Theme
 SEARCH_MAX_LENGTH = 500
 MIN_YEAR, MAX_YEAR = 1900, 2100
 EVIDENCE_STAGES = facets.EVIDENCE_STAGES
+ANY_TOOLKIT = facets.ANY_TOOLKIT
 
 
 class Ordering:
@@ -59,13 +71,45 @@ class Ordering:
     TITLE = "title"
     NEWEST_START = "-start_date"
     RECENTLY_UPDATED = "-updated_at"
+    EVIDENCE = "evidence"
 
     choices = [
         (RELEVANCE, "Relevance (when searching)"),
         (TITLE, "Title"),
         (NEWEST_START, "Most recently started"),
         (RECENTLY_UPDATED, "Most recently updated"),
+        (EVIDENCE, "Strongest evidence first"),
     ]
+
+
+# Evidence strength, strongest first: the stage of practice, then within a
+# stage what the evidence says. A result either way (worked, promising,
+# mixed, did not work) is more to go on than "new or innovative", which
+# says nothing has been found yet; nothing recorded comes last.
+EVIDENCE_STAGE_STRENGTH = [
+    Initiative.EvidenceStage.INDEPENDENTLY_EVALUATED,
+    Initiative.EvidenceStage.EVALUATED_LOCALLY,
+    Initiative.EvidenceStage.UNTESTED,
+]
+EVIDENCE_OUTCOME_STRENGTH = [
+    Initiative.EvidenceOutcome.WORKED,
+    Initiative.EvidenceOutcome.PROMISING,
+    Initiative.EvidenceOutcome.MIXED,
+    Initiative.EvidenceOutcome.DID_NOT_WORK,
+    Initiative.EvidenceOutcome.NEW_OR_INNOVATIVE,
+]
+
+
+def _strength(field: str, strongest_first: Sequence[str]) -> Case:
+    """0 for the strongest value of ``field``, counting up; blank last."""
+    return Case(
+        *(
+            When(**{field: value}, then=Value(i))
+            for i, value in enumerate(strongest_first)
+        ),
+        default=Value(len(strongest_first)),
+        output_field=IntegerField(),
+    )
 
 
 # A date, or a date and time with or without its offset from UTC.
@@ -147,6 +191,29 @@ class YearFilter(django_filters.Filter):
 Count = Callable[[QuerySet], list[facets.FacetOption]]
 
 
+class TextsField(forms.MultipleChoiceField):
+    """Several free-text values of a parameter, each at most ``max_length``
+    long: for options that are curators' words rather than a fixed list
+    (a toolkit's rating), so an unknown one simply matches nothing."""
+
+    def __init__(self, *args: Any, max_length: int = 200, **kwargs: Any):
+        self.max_length = max_length
+        kwargs.pop("choices", None)
+        super().__init__(*args, **kwargs)
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        for text in value:
+            if len(text) > self.max_length:
+                raise forms.ValidationError(
+                    f"Give at most {self.max_length} characters per value.",
+                    code="max_length",
+                )
+
+
 class Facet(django_filters.Filter):
     """A filter whose options are counted for the visitor: a facet.
 
@@ -169,6 +236,10 @@ class ChoiceFacet(Facet, django_filters.ChoiceFilter):
 
 class MultipleChoiceFacet(Facet, django_filters.MultipleChoiceFilter):
     pass
+
+
+class TextsFacet(Facet, django_filters.MultipleChoiceFilter):
+    field_class = TextsField
 
 
 class SlugFacet(Facet, django_filters.ModelChoiceFilter):
@@ -254,6 +325,13 @@ def _initiatives_linked(field: str, **lookup: Any) -> QuerySet:
     return links._default_manager.filter(**lookup).values("initiative_id")
 
 
+TOOLKIT_RATING_HELP = (
+    "A national toolkit's rating exactly as it words it (the toolkit_rating "
+    "facet lists those in use, e.g. 'Estimated impact on violent crime: "
+    "High'); repeatable: any of them matches. An unknown rating matches nothing."
+)
+
+
 class InitiativeFilterSet(django_filters.FilterSet):
     q = extend_schema_field(
         {
@@ -262,7 +340,9 @@ class InitiativeFilterSet(django_filters.FilterSet):
             "pattern": r"^[^\u0000]*$",
             "example": "mental health",
             "description": 'Search. Words to find. Use "quotes" for a phrase, or '
-            "between alternatives and a minus sign to exclude a word. Ranked, "
+            "between alternatives and a minus sign to exclude a word; a hyphen "
+            "between letters counts as a space (mental-health finds what "
+            "mental health finds). Ranked, "
             "with a highlighted snippet per result (PostgreSQL); when the words "
             "as typed find nothing but a spelling correction does, the "
             "correction is searched and reported in search_correction.",
@@ -273,7 +353,8 @@ class InitiativeFilterSet(django_filters.FilterSet):
             method="filter_search",
             max_length=SEARCH_MAX_LENGTH,
             help_text='Words to find. Use "quotes" for a phrase, or between '
-            "alternatives and a minus sign to exclude a word.",
+            "alternatives and a minus sign to exclude a word; mental-health "
+            "finds what mental health finds.",
         )
     )
     # The facets, in the order the search page shows them.
@@ -301,6 +382,48 @@ class InitiativeFilterSet(django_filters.FilterSet):
         method="filter_status",
         count=facets.statuses,
         help_text="Lifecycle status; repeatable.",
+    )
+    evidence_stage = MultipleChoiceFacet(
+        label="Stage of practice",
+        choices=Initiative.EvidenceStage.choices,
+        method="filter_evidence_stage",
+        count=facets.evidence_stages,
+        help_text="Stage of practice, as in the College of Policing Practice "
+        "bank: untested, evaluated-locally, independently-evaluated; "
+        "repeatable.",
+    )
+    evidence_outcome = MultipleChoiceFacet(
+        label="What the evidence says",
+        choices=Initiative.EvidenceOutcome.choices,
+        method="filter_evidence_outcome",
+        count=facets.evidence_outcomes,
+        help_text="What the evidence says: worked, promising, "
+        "new-or-innovative, did-not-work, mixed; repeatable.",
+    )
+    toolkit = MultipleChoiceFacet(
+        label="Rated in a national toolkit",
+        choices=[(ANY_TOOLKIT, "Any national toolkit"), *ToolkitLink.Toolkit.choices],
+        method="filter_toolkit",
+        count=facets.toolkits,
+        help_text="Entries whose approach a national toolkit rates: 'any', or "
+        "crime-reduction-toolkit (College of Policing), yef-toolkit (Youth "
+        "Endowment Fund), foundations-guidebook; repeatable.",
+    )
+    toolkit_rating = extend_schema_field(
+        {
+            # One value; the parameter repeats (an array, exploded).
+            "type": "string",
+            "maxLength": 200,
+            "example": "Estimated impact on violent crime: High",
+            "description": TOOLKIT_RATING_HELP,
+        }
+    )(
+        TextsFacet(
+            label="Toolkit rating",
+            method="filter_toolkit_rating",
+            count=facets.toolkit_ratings,
+            help_text=TOOLKIT_RATING_HELP,
+        )
     )
     evidence_min = ChoiceFacet(
         label="Evidence at least",
@@ -411,6 +534,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
         choices=Ordering.choices,
         method="order_later",
         empty_label=None,
+        help_text="Relevance by default when searching, else title. 'evidence': "
+        "the strongest stage of practice first (independently evaluated, "
+        "evaluated locally, untested), then within a stage worked, promising, "
+        "mixed, did not work, new or innovative; entries without evidence last.",
     )
 
     class Meta:
@@ -516,7 +643,14 @@ class InitiativeFilterSet(django_filters.FilterSet):
             # By default real entries come first, then demo ones, each in
             # the default order.
             if ordering == Ordering.RELEVANCE:
-                return queryset.order_by(DEMO_LAST, "-search_rank", "title", "pk")
+                # The same order as DEMO_LAST (false before true), written so
+                # that it does not match the index on it: led by that index,
+                # PostgreSQL reads every published row, matching the words
+                # against each, to sort one group by rank (issue 16).
+                demo_last = ExpressionWrapper(
+                    Q(origin=Initiative.Origin.DEMO), output_field=BooleanField()
+                )
+                return queryset.order_by(demo_last, "-search_rank", "title", "pk")
             return queryset.order_by(DEMO_LAST, "title", "pk")
         if ordering == Ordering.RELEVANCE:
             return queryset.order_by("-search_rank", "title", "pk")
@@ -526,6 +660,13 @@ class InitiativeFilterSet(django_filters.FilterSet):
             )
         if ordering == Ordering.RECENTLY_UPDATED:
             return queryset.order_by("-updated_at", "pk")
+        if ordering == Ordering.EVIDENCE:
+            return queryset.order_by(
+                _strength("evidence_stage", EVIDENCE_STAGE_STRENGTH),
+                _strength("evidence_outcome", EVIDENCE_OUTCOME_STRENGTH),
+                "title",
+                "pk",
+            )
         return queryset.order_by("title", "pk")
 
     def order_later(self, queryset, name, value):
@@ -564,6 +705,22 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return queryset.filter(
             evidence_stage__in=EVIDENCE_STAGES[EVIDENCE_STAGES.index(value) :]
         )
+
+    def filter_evidence_stage(self, queryset, name, value):
+        return queryset.filter(evidence_stage__in=value)
+
+    def filter_evidence_outcome(self, queryset, name, value):
+        return queryset.filter(evidence_outcome__in=value)
+
+    def filter_toolkit(self, queryset, name, value):
+        links = ToolkitLink.objects.all()
+        if ANY_TOOLKIT not in value:
+            links = links.filter(toolkit__in=value)
+        return queryset.filter(pk__in=links.values("initiative_id"))
+
+    def filter_toolkit_rating(self, queryset, name, value):
+        links = ToolkitLink.objects.filter(rating__in=value)
+        return queryset.filter(pk__in=links.values("initiative_id"))
 
     def filter_start_year_min(self, queryset, name, value):
         return queryset.filter(start_date__gte=datetime.date(value, 1, 1))

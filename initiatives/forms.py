@@ -18,33 +18,86 @@ from initiatives.models import (
     PoliceArea,
     Source,
 )
-from initiatives.partial_dates import truncate_to_precision
+from initiatives.partial_dates import (
+    DatePrecision,
+    parse_partial_date,
+    partial_date_iso,
+)
 from initiatives.validators import web_address_validator
 from practice_library.parameters import unreadable
 from themes.models import Theme
 
 
-class PartialDatesMixin(forms.BaseForm):
-    """Store each partial date as the first day of the period it names.
+class PartialDateField(forms.CharField):
+    """A date as a source gives it: '2024', '2024-03' or '2024-03-05'.
 
-    A curator who knows only "2015" enters any date in 2015 with the precision
-    "Year only"; the form keeps 1 January 2015, so sorting and year filters work.
+    Cleans to ``(first day of the period, precision)``, or ``None`` when left
+    empty; the same reading as the spreadsheet import and the content files
+    (``parse_partial_date``), and the same form the API writes.
+    """
+
+    default_help_text = (
+        "As the source gives it: a year (2024), a month (2024-03) or a full "
+        "date (2024-03-05)."
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", self.default_help_text)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("size", 10)
+        self.widget.attrs.setdefault("placeholder", "YYYY-MM-DD")
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return parse_partial_date(text)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class PartialDatesMixin(forms.BaseModelForm):
+    """Partial dates entered in one field each, as sources give them.
+
+    ``partial_dates`` pairs each date field (a ``PartialDateField`` on the
+    form) with the model field that keeps its precision. The date is stored as
+    the first day of the period it names, so sorting and year filters work,
+    and the precision is set from what was typed: '2015' is "Year only".
     """
 
     partial_dates: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for date_field, precision_field in self.partial_dates:
+            day = getattr(self.instance, date_field, None)
+            if date_field in self.fields and day is not None:
+                precision = getattr(self.instance, precision_field)
+                self.initial[date_field] = partial_date_iso(day, precision)
 
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
         for date_field, precision_field in self.partial_dates:
-            day = cleaned.get(date_field)
-            precision = cleaned.get(precision_field)
-            if day and precision:
-                cleaned[date_field] = truncate_to_precision(day, precision)
+            if date_field not in cleaned:
+                continue  # refused: its error is already on the field
+            day, precision = cleaned[date_field] or (None, DatePrecision.YEAR)
+            cleaned[date_field] = day
+            setattr(self.instance, precision_field, precision)
         return cleaned
 
 
 class InitiativeAdminForm(PartialDatesMixin, forms.ModelForm):
+    start_date = PartialDateField(label="Start date")
+    end_date = PartialDateField(label="End date")
     partial_dates = (
         ("start_date", "start_date_precision"),
         ("end_date", "end_date_precision"),
@@ -63,9 +116,7 @@ class InitiativeAdminForm(PartialDatesMixin, forms.ModelForm):
             "parent",
             "status",
             "start_date",
-            "start_date_precision",
             "end_date",
-            "end_date_precision",
             "evidence_stage",
             "evidence_outcome",
             "evidence_msms_level",
@@ -100,6 +151,8 @@ class InitiativeAdminForm(PartialDatesMixin, forms.ModelForm):
 
 
 class GovernancePeriodForm(PartialDatesMixin, forms.ModelForm):
+    started_on = PartialDateField(label="Started on")
+    ended_on = PartialDateField(label="Ended on")
     partial_dates = (
         ("started_on", "started_on_precision"),
         ("ended_on", "ended_on_precision"),
@@ -112,15 +165,15 @@ class GovernancePeriodForm(PartialDatesMixin, forms.ModelForm):
             "kind",
             "body_name",
             "started_on",
-            "started_on_precision",
             "ended_on",
-            "ended_on_precision",
             "note",
             "source_url",
         ]
 
 
 class FundingForm(PartialDatesMixin, forms.ModelForm):
+    period_start = PartialDateField(label="Period start")
+    period_end = PartialDateField(label="Period end")
     partial_dates = (
         ("period_start", "period_start_precision"),
         ("period_end", "period_end_precision"),
@@ -133,15 +186,14 @@ class FundingForm(PartialDatesMixin, forms.ModelForm):
             "amount",
             "currency",
             "period_start",
-            "period_start_precision",
             "period_end",
-            "period_end_precision",
             "source",
             "note",
         ]
 
 
 class SourceAdminForm(PartialDatesMixin, forms.ModelForm):
+    published_on = PartialDateField(label="Publication date")
     partial_dates = (("published_on", "published_on_precision"),)
 
     class Meta:
@@ -153,7 +205,6 @@ class SourceAdminForm(PartialDatesMixin, forms.ModelForm):
             "publishers",
             "authors",
             "published_on",
-            "published_on_precision",
             "url",
             "accessed_on",
             "archived_url",
@@ -162,6 +213,7 @@ class SourceAdminForm(PartialDatesMixin, forms.ModelForm):
 
 
 class BriefingAdminForm(PartialDatesMixin, forms.ModelForm):
+    published_on = PartialDateField(label="Publication date")
     partial_dates = (("published_on", "published_on_precision"),)
 
     class Meta:
@@ -173,7 +225,6 @@ class BriefingAdminForm(PartialDatesMixin, forms.ModelForm):
             "number",
             "publishers",
             "published_on",
-            "published_on_precision",
             "url",
             "accessed_on",
             "summary",

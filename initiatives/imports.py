@@ -265,6 +265,14 @@ class InitiativeResource(resources.ModelResource):
                 "copy the header row of the sample file."
             )
 
+    def before_import_row(self, row, **kwargs):
+        # An empty XLSX cell reads as None where a CSV gives "": read both
+        # as empty, so the admin's own XLSX export imports back (a None in
+        # a text column would otherwise reach the database as NULL).
+        for column, value in row.items():
+            if value is None:
+                row[column] = ""
+
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, Any] = {}
         try:

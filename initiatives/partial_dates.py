@@ -17,15 +17,6 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Full date"
 
 
-def truncate_to_precision(day: datetime.date, precision: str) -> datetime.date:
-    """The first day of the period a partial date names."""
-    if precision == DatePrecision.YEAR:
-        return day.replace(month=1, day=1)
-    if precision == DatePrecision.MONTH:
-        return day.replace(day=1)
-    return day
-
-
 def format_partial_date(day: datetime.date | None, precision: str) -> str:
     """'2015', 'December 2015' or '17 December 2015'; '' when unknown."""
     if day is None:

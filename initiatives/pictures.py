@@ -22,7 +22,9 @@ from themes.models import Theme
 
 # The 43 police force areas as tiles on a grid of 7 columns and 9 rows, kept
 # roughly where they sit on a map of England and Wales (north at the top).
-# (slug, short label, column, row); the label must fit a tile.
+# (slug, short label, column, row); the label must fit a tile at
+# LABEL_FONT_SIZE, and the map's key spells out every label that is not the
+# area's name.
 TILE_LAYOUT: list[tuple[str, str, int, int]] = [
     ("northumbria", "Nthumb", 3, 0),
     ("cumbria", "Cumbria", 2, 1),
@@ -37,12 +39,12 @@ TILE_LAYOUT: list[tuple[str, str, int, int]] = [
     ("south-yorkshire", "S Yorks", 4, 3),
     ("lincolnshire", "Lincs", 5, 3),
     ("north-wales", "N Wales", 0, 4),
-    ("cheshire", "Cheshire", 1, 4),
+    ("cheshire", "Ches", 1, 4),
     ("staffordshire", "Staffs", 2, 4),
     ("derbyshire", "Derbys", 3, 4),
     ("nottinghamshire", "Notts", 4, 4),
     ("norfolk", "Norfolk", 6, 4),
-    ("dyfed-powys", "Dyfed-P", 0, 5),
+    ("dyfed-powys", "Dyfed", 0, 5),
     ("west-mercia", "W Merc", 1, 5),
     ("west-midlands", "W Mids", 2, 5),
     ("warwickshire", "Warks", 3, 5),
@@ -56,13 +58,13 @@ TILE_LAYOUT: list[tuple[str, str, int, int]] = [
     ("bedfordshire", "Beds", 4, 6),
     ("hertfordshire", "Herts", 5, 6),
     ("essex", "Essex", 6, 6),
-    ("avon-and-somerset", "Avon S", 1, 7),
+    ("avon-and-somerset", "Avon", 1, 7),
     ("wiltshire", "Wilts", 2, 7),
-    ("thames-valley", "Thames V", 3, 7),
+    ("thames-valley", "Thames", 3, 7),
     ("metropolitan", "Met", 4, 7),
     ("city-of-london", "City", 5, 7),
     ("kent", "Kent", 6, 7),
-    ("devon-and-cornwall", "Devon C", 1, 8),
+    ("devon-and-cornwall", "Devon", 1, 8),
     ("dorset", "Dorset", 2, 8),
     ("hampshire", "Hants", 3, 8),
     ("surrey", "Surrey", 4, 8),
@@ -70,6 +72,38 @@ TILE_LAYOUT: list[tuple[str, str, int, int]] = [
 ]
 TILE_SIZE = 60
 TILE_STEP = 64
+# Large enough to read when the map shrinks to a 375-pixel phone (about
+# 12.5 px there); the widest label leaves a margin inside its tile.
+LABEL_FONT_SIZE = 15
+LABEL_MAX_WIDTH = TILE_SIZE - 3
+# Advance widths of Arial/Helvetica glyphs in thousandths of an em. Each
+# label is drawn at the width these give (SVG textLength), so that it fits
+# its tile whatever sans-serif font the visitor's system has.
+_GLYPH_WIDTHS = {
+    **dict.fromkeys("ABEKPSVXY", 667),
+    **dict.fromkeys("CDHNRUw", 722),
+    **dict.fromkeys("GOQ", 778),
+    **dict.fromkeys("FTZ", 611),
+    "I": 278,
+    "J": 500,
+    "L": 556,
+    "M": 833,
+    "W": 944,
+    **dict.fromkeys("abdeghnopqu", 556),
+    **dict.fromkeys("ckszxvy", 500),
+    **dict.fromkeys("ijl", 222),
+    **dict.fromkeys("ft ", 278),
+    "m": 833,
+    "r": 333,
+    "-": 333,
+}
+
+
+def label_width(label: str) -> float:
+    """The width of a tile label at LABEL_FONT_SIZE, in the map's units."""
+    return sum(_GLYPH_WIDTHS.get(char, 722) for char in label) * LABEL_FONT_SIZE / 1000
+
+
 GRID_COLUMNS = 1 + max(column for _, _, column, _ in TILE_LAYOUT)
 GRID_ROWS = 1 + max(row for _, _, _, row in TILE_LAYOUT)
 
@@ -113,15 +147,16 @@ class Step:
 
 
 class ColourScale:
-    """Up to four equal-width steps between the smallest and largest non-zero
-    counts, the largest always the darkest; zero has a step of its own."""
+    """Up to four equal-width steps from 1 to the largest count, the largest
+    always the darkest; zero has a step of its own. The steps start at 1
+    whatever the smallest count, so the legend skips no values."""
 
     def __init__(self, counts: Iterable[int]):
         present = [count for count in counts if count > 0]
         self.steps = [Step(0, 0, 0)]
         if not present:
             return
-        low, high = min(present), max(present)
+        low, high = 1, max(present)
         width = max(1, math.ceil((high - low + 1) / MAX_STEPS))
         bounds = []
         start = low
@@ -152,6 +187,15 @@ class Tile:
     @property
     def centre_x(self) -> int:
         return self.x + TILE_SIZE // 2
+
+    @property
+    def label_length(self) -> str:
+        """The label's drawn width (SVG textLength), one decimal place."""
+        return f"{label_width(self.label):.1f}"
+
+    @property
+    def is_abbreviated(self) -> bool:
+        return self.label != self.area.name
 
 
 @dataclass(frozen=True)

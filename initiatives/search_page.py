@@ -21,7 +21,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from initiatives.facets import FacetOption
+from initiatives.facets import LISTS_ONLY_MATCHES, FacetOption
 from initiatives.filters import InitiativeFilterSet, Ordering
 from initiatives.search import InitiativeSearch, search_initiatives
 from practice_library.paging import (
@@ -41,6 +41,10 @@ ORGANISATION_OPTIONS = 12
 # open when chosen, so that a narrow screen reaches the results sooner.
 OPEN_FACETS = {"theme"}
 PAGE_SIZES = (20, 50, 100)
+# Facets the page does not offer: "evidence at least" a stage is what the
+# per-stage checkboxes of evidence_stage already give. It still filters
+# (old addresses, the API) and shows as a removable chip.
+NOT_ON_PAGE = {"evidence_min"}
 # Parameters that are not filters: they never make a chip.
 NOT_CHIPS = {"ordering", "page", "page_size"}
 
@@ -119,7 +123,7 @@ class SearchPage:
             if not self.paging.is_valid():
                 self.problems += form_problems(self.paging, params)
         if not self.problems:
-            self.search = search_initiatives(filterset, facets=filterset.facet_names())
+            self.search = search_initiatives(filterset, facets=self.facet_names)
             self.page, self.problems = paginate(
                 self.search.results, self.paging, result_key=self.search.result_key
             )
@@ -161,10 +165,15 @@ class SearchPage:
 
     # Facets ---------------------------------------------------------------
 
+    @property
+    def facet_names(self) -> tuple[str, ...]:
+        names = self.filterset.facet_names()
+        return tuple(name for name in names if name not in NOT_ON_PAGE)
+
     @cached_property
     def facets(self) -> list[FacetGroup]:
         """Facet groups with counts; after bad input, counts for the valid part."""
-        names = self.filterset.facet_names()
+        names = self.facet_names
         if self.search is not None:
             counted = self.search.facets
         else:
@@ -174,7 +183,7 @@ class SearchPage:
         for name in names:
             options = counted.get(name, [])
             hidden = 0
-            if name == "organisation" and len(options) > ORGANISATION_OPTIONS:
+            if name in LISTS_ONLY_MATCHES and len(options) > ORGANISATION_OPTIONS:
                 kept = options[:ORGANISATION_OPTIONS]
                 kept += [o for o in options[ORGANISATION_OPTIONS:] if o.selected]
                 hidden = len(options) - len(kept)
@@ -243,8 +252,27 @@ class SearchPage:
         return sorted({*PAGE_SIZES, self.page_size})
 
     @property
-    def orderings(self) -> list[tuple[str, str]]:
-        return Ordering.choices
+    def orderings(self) -> list[tuple[str, str, bool]]:
+        """The sort options as (value, label, selected).
+
+        The first has no value: the default order, relevance with a search
+        and title without. Sending it empty (and so dropping it from the
+        address) lets a visitor who types a search on a page sorted by
+        default get the results by relevance, not by the order the page had.
+        """
+        searching = bool(self.search_text)
+        default = Ordering.RELEVANCE if searching else Ordering.TITLE
+        raw = self.params.get("ordering", "")
+        chosen = raw if raw in {value for value, _ in Ordering.choices} else ""
+        if chosen in {Ordering.RELEVANCE, default}:
+            chosen = ""
+        options = [("", "Relevance" if searching else "Title", not chosen)]
+        options += [
+            (value, label, value == chosen)
+            for value, label in Ordering.choices
+            if value not in {Ordering.RELEVANCE, default}
+        ]
+        return options
 
 
 def _display(filter_: django_filters.Filter, value: Any) -> str:

@@ -5,6 +5,7 @@ from one of these selectors.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -285,9 +286,22 @@ def recently_published_initiatives(limit: int = 5) -> QuerySet[Initiative]:
     )[:limit]
 
 
-def recently_updated_initiatives(limit: int = 5) -> QuerySet[Initiative]:
-    """Published initiatives most recently changed, newest change first."""
-    return public_initiatives().order_by("-updated_at", "-pk")[:limit]
+# Publishing stamps published_at and updated_at in one save, a moment
+# apart; a change means a save at least this long after publication.
+CHANGED_AFTER_PUBLISHING = datetime.timedelta(minutes=1)
+
+
+def recently_updated_initiatives(
+    limit: int = 5, *, excluding: Iterable[int] = ()
+) -> QuerySet[Initiative]:
+    """Published initiatives changed since they were published, newest change
+    first, leaving out ``excluding`` (the pks the page already lists as added)."""
+    return (
+        public_initiatives()
+        .filter(updated_at__gt=F("published_at") + CHANGED_AFTER_PUBLISHING)
+        .exclude(pk__in=list(excluding))
+        .order_by("-updated_at", "-pk")[:limit]
+    )
 
 
 def public_organisations_with_counts() -> QuerySet[Organisation]:

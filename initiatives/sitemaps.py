@@ -29,6 +29,7 @@ class PagesSitemap(Sitemap):
             "initiatives:briefing-list",
             "initiatives:organisation-list",
             "initiatives:source-list",
+            "initiatives:evidence",
             "accessibility",
         ]
 

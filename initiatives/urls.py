@@ -24,7 +24,28 @@ urlpatterns = [
         public(views.JsonExportView.as_view()),
         name="export-json",
     ),
+    # The whole library as files, built ahead (initiatives.downloads): agreed
+    # addresses that partners and the API's documentation link to.
+    path(
+        "downloads/initiatives.csv",
+        views.bulk_download,
+        {"name": "initiatives.csv"},
+        name="download-csv",
+    ),
+    path(
+        "downloads/initiatives.jsonl",
+        views.bulk_download,
+        {"name": "initiatives.jsonl"},
+        name="download-jsonl",
+    ),
     path("initiatives/feed.atom", public(feeds.InitiativesFeed()), name="feed"),
+    # Before the initiative pattern: "compare" is reserved (initiatives.slugs).
+    path(
+        "initiatives/compare/",
+        public(views.InitiativeCompareView.as_view()),
+        name="compare",
+    ),
+    path("evidence/", public(views.EvidenceView.as_view()), name="evidence"),
     path(
         "initiatives/<slug:slug>/",
         public(views.InitiativeDetailView.as_view()),

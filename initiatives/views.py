@@ -7,7 +7,9 @@ as a 500; an unknown slug is a 404.
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,19 +17,43 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.http import (
+    FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseBase,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_filters.views import FilterMixin
 
-from initiatives.exports import EXPORT_HEADER, export_row, with_export_relations
+from initiatives.downloads import (
+    CSV_NAME,
+    LICENCE_NAME,
+    LICENCE_URL,
+    MEDIA_TYPES,
+    Manifest,
+    csv_lines,
+    export_queryset,
+    export_rows,
+    is_current,
+    is_whole_library,
+    read_manifest,
+    request_build,
+)
+from initiatives.exports import EXPORT_HEADER, export_row
 from initiatives.filters import InitiativeFilterSet, SourceFilterSet
 from initiatives.forms import MapThemeForm, SuggestionForm, fill_time_token
 from initiatives.metadata import (
@@ -48,7 +74,6 @@ from initiatives.models import (
     Source,
 )
 from initiatives.pictures import area_theme_matrix, bar_chart, cartogram
-from initiatives.search import search_initiatives
 from initiatives.search_page import SearchPage, without_empty_values
 from initiatives.selectors import (
     area_theme_counts,
@@ -73,14 +98,23 @@ from initiatives.selectors import (
 )
 from initiatives.services.suggestions import submit_suggestion
 from practice_library.cache import count_in_window
+from practice_library.client_address import client_address
+from practice_library.content_version import current_version
+from practice_library.download_limits import (
+    HoldingSlot,
+    downloads_busy,
+    refused,
+    seconds_until_allowed,
+    take_slot,
+    too_many_downloads,
+)
 from practice_library.paging import Problem, form_problems, paginate_params
-from practice_library.spreadsheets import FormulaSafeWriter
+from practice_library.parameters import unreadable
 from themes.models import Theme
 from themes.selectors import themes_with_counts
 
 HOME_LIST_LENGTH = 5
 ORGANISATION_ROLE_LENGTH = 20
-EXPORT_CHUNK_SIZE = 2000
 
 
 def base_url(request: HttpRequest) -> str:
@@ -106,11 +140,14 @@ class HomeView(TemplateView):
     template_name = "initiatives/home.html"
 
     def get_context_data(self, **kwargs):
+        added = list(recently_published_initiatives(HOME_LIST_LENGTH))
         return super().get_context_data(
             total=published_initiative_count(),
             theme_bars=bar_chart(list(themes_with_counts())),
-            recently_published=recently_published_initiatives(HOME_LIST_LENGTH),
-            recently_updated=recently_updated_initiatives(HOME_LIST_LENGTH),
+            recently_published=added,
+            recently_updated=recently_updated_initiatives(
+                HOME_LIST_LENGTH, excluding=[initiative.pk for initiative in added]
+            ),
             map=cartogram(list(police_areas_with_counts())),
             **kwargs,
         )
@@ -156,7 +193,12 @@ class InitiativeListView(FilterMixin, TemplateView):
 
 class InitiativeExportView(FilterMixin, View):
     """The whole current result set, streamed row by row: the search page's
-    downloads, refused (400) with the reasons when a parameter is bad."""
+    downloads, refused (400) with the reasons when a parameter is bad.
+
+    The unfiltered CSV is the prebuilt whole-library file while that is
+    current (``initiatives.downloads``); anything else is made on demand,
+    within the limits of ``practice_library.download_limits``.
+    """
 
     filterset_class = InitiativeFilterSet
 
@@ -174,15 +216,39 @@ class InitiativeExportView(FilterMixin, View):
         filterset = self.get_filterset(self.get_filterset_class())
         if not filterset.is_valid():
             return _export_refused(filterset)
-        results = search_initiatives(filterset, snippets=False).results
-        # iterator() with a chunk size keeps the prefetches and never holds
-        # more than one chunk of rows in memory, however large the result set.
-        rows = with_export_relations(results).iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        return self.stream(request, rows)
+        if is_whole_library(filterset):
+            prebuilt = self.prebuilt(request)
+            if prebuilt is not None:
+                return prebuilt
+        wait = seconds_until_allowed(request)
+        if wait is not None:
+            return too_many_downloads(wait)
+        slot = take_slot()
+        if slot is None:
+            return downloads_busy()
+        queryset = export_queryset(filterset)
+        try:
+            # One query before anything is sent: a database that is down is a
+            # 503 (practice_library.outage), never a 200 that ends after the
+            # header. (Cheap: no ordering, one row; the stream's own cursor
+            # opens only when the stream is read.)
+            queryset.exists()
+        except BaseException:
+            slot.release()
+            raise
+        response = self.stream(request, export_rows(queryset))
+        # Given back when the stream ends, fails or is closed.
+        chunks = cast(Iterator[bytes], response.streaming_content)
+        response.streaming_content = HoldingSlot(chunks, slot)
+        return response
+
+    def prebuilt(self, request: HttpRequest) -> HttpResponseBase | None:
+        """The prebuilt file holding this download, if it is current."""
+        return None
 
     def stream(
         self, request: HttpRequest, rows: Iterator[Initiative]
-    ) -> HttpResponseBase:
+    ) -> StreamingHttpResponse:
         raise NotImplementedError
 
 
@@ -204,33 +270,29 @@ def _download_name(extension: str) -> str:
     return f"initiatives-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-class _Line:
-    """A file-like object whose write() hands back the line written."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 class CsvExportView(InitiativeExportView):
     """The whole current result set as CSV."""
 
+    def prebuilt(self, request: HttpRequest) -> HttpResponseBase | None:
+        manifest = read_manifest()
+        if not is_current(manifest, current_version()[0]):
+            return None
+        assert manifest is not None
+        return bulk_file_response(
+            request, manifest, CSV_NAME, filename=_download_name("csv"), gzip=False
+        )
+
     def stream(
         self, request: HttpRequest, rows: Iterator[Initiative]
-    ) -> HttpResponseBase:
-        def lines() -> Iterator[str]:
-            writer = FormulaSafeWriter(_Line())
-            # A byte order mark, so that spreadsheet programs read UTF-8.
-            yield "\ufeff" + writer.writerow(EXPORT_HEADER)
-            for initiative in rows:
-                row = export_row(initiative)
-                yield writer.writerow(row[name] for name in EXPORT_HEADER)
-
+    ) -> StreamingHttpResponse:
         response = StreamingHttpResponse(
-            lines(), content_type="text/csv; charset=utf-8"
+            csv_lines(rows, base_url=base_url(request)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = (
             f'attachment; filename="{_download_name("csv")}"'
         )
+        response["Link"] = LICENCE_LINK
         return response
 
 
@@ -239,13 +301,14 @@ class JsonExportView(InitiativeExportView):
 
     def stream(
         self, request: HttpRequest, rows: Iterator[Initiative]
-    ) -> HttpResponseBase:
+    ) -> StreamingHttpResponse:
         search_url = request.build_absolute_uri(reverse("initiatives:list"))
         query = request.GET.urlencode()
         head = {
             "source": settings.SITE_NAME,
             "search": f"{search_url}?{query}" if query else search_url,
             "generated_at": timezone.now().isoformat(),
+            "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
             "columns": EXPORT_HEADER,
         }
 
@@ -253,8 +316,10 @@ class JsonExportView(InitiativeExportView):
             encoder = DjangoJSONEncoder(ensure_ascii=False)
             yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "results": ['
             separator = "\n"
+            site = base_url(request)
             for initiative in rows:
-                yield separator + encoder.encode(export_row(initiative))
+                row = export_row(initiative, base_url=site)
+                yield separator + encoder.encode(row)
                 separator = ",\n"
             yield "\n]}\n"
 
@@ -264,7 +329,190 @@ class JsonExportView(InitiativeExportView):
         response["Content-Disposition"] = (
             f'attachment; filename="{_download_name("json")}"'
         )
+        response["Link"] = LICENCE_LINK
         return response
+
+
+COMPARE_MIN, COMPARE_MAX = 2, 4
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+def _compare_problems(slugs: list[str], found: set[str]) -> list[Problem]:
+    """What is wrong with the initiatives chosen for comparison, in words."""
+    problems = []
+    unknown = [slug for slug in slugs if slug not in found]
+    for slug in unknown:
+        problems.append(
+            Problem(
+                "slug",
+                "Initiative",
+                slug[:80],
+                "no published initiative has this address, so it is left out.",
+            )
+        )
+    compared = len(slugs) - len(unknown)
+    if compared < COMPARE_MIN:
+        problems.append(
+            Problem(
+                "slug",
+                "Initiatives to compare",
+                "",
+                f"choose at least {COMPARE_MIN} published initiatives "
+                f"(this address gives {compared}).",
+            )
+        )
+    elif len(slugs) > COMPARE_MAX:
+        problems.append(
+            Problem(
+                "slug",
+                "Initiatives to compare",
+                "",
+                f"choose at most {COMPARE_MAX} initiatives (this address gives "
+                f"{len(slugs)}); compare them a few at a time.",
+            )
+        )
+    return problems
+
+
+class InitiativeCompareView(TemplateView):
+    """Two to four published initiatives side by side, at a shareable
+    address (``?slug=a&slug=b``) that the search results' "Compare selected"
+    button makes without JavaScript."""
+
+    template_name = "initiatives/initiative_compare.html"
+
+    def get(self, request, *args, **kwargs):
+        given = request.GET.getlist("slug")
+        slugs = list(dict.fromkeys(value.strip() for value in given if value.strip()))
+        if set(request.GET) - {"slug"} or slugs != given:
+            # Only the chosen slugs, once each, in the order chosen: the
+            # address to share.
+            canonical = QueryDict(mutable=True)
+            canonical.setlist("slug", slugs)
+            query = canonical.urlencode()
+            return redirect(f"{request.path}?{query}" if query else request.path)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        slugs = self.request.GET.getlist("slug")
+        problem = unreadable(slugs)
+        if problem:
+            problems = [Problem("slug", "Initiatives to compare", "", problem)]
+            return super().get_context_data(problems=problems, compared=[], **kwargs)
+        wellformed = [slug for slug in slugs if _SLUG.fullmatch(slug)]
+        compared: list[Initiative] = []
+        found: set[str] = set()
+        if COMPARE_MIN <= len(slugs) <= COMPARE_MAX and wellformed:
+            by_slug = {
+                initiative.slug: initiative
+                for initiative in public_initiative_details().filter(
+                    slug__in=wellformed
+                )
+            }
+            compared = [by_slug[slug] for slug in slugs if slug in by_slug]
+            found = set(by_slug)
+        elif wellformed:
+            # Too many or too few to compare: only which slugs exist matters.
+            found = set(
+                public_initiatives(include_demo=True)
+                .filter(slug__in=wellformed)
+                .values_list("slug", flat=True)
+            )
+        problems = _compare_problems(slugs, found)
+        if len(compared) < COMPARE_MIN:
+            compared = []
+        return super().get_context_data(
+            problems=problems,
+            compared=[
+                {"initiative": initiative, "roles": _roles(initiative)}
+                for initiative in compared
+            ],
+            **kwargs,
+        )
+
+
+def _roles(initiative: Initiative) -> dict[str, list[Organisation]]:
+    """Its organisations by role (uses prefetched rows)."""
+    roles = list(initiative.organisation_roles.all())
+    return {
+        role: [link.organisation for link in roles if link.role == role]
+        for role in InitiativeOrganisation.Role.values
+    }
+
+
+LICENCE_LINK = f'<{LICENCE_URL}>; rel="license"; title="{LICENCE_NAME}"'
+_GZIP = re.compile(r"(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*(?:,|$)", re.I)
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    match = _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if match is None:
+        return False
+    try:
+        return match.group(1) is None or float(match.group(1)) > 0
+    except ValueError:
+        return False
+
+
+def bulk_file_response(
+    request: HttpRequest,
+    manifest: Manifest,
+    name: str,
+    *,
+    filename: str,
+    gzip: bool,
+) -> HttpResponseBase:
+    """A prebuilt file as the answer: validators from its digest and the
+    content's last change, compressed for clients that accept gzip."""
+    built = manifest.files[name]
+    compressed = gzip and _accepts_gzip(request)
+    etag = f'"{built.sha256[:40]}{"-gzip" if compressed else ""}"'
+    last_modified = int(manifest.changed_at.timestamp())
+    response: HttpResponseBase | None = get_conditional_response(
+        request, etag=etag, last_modified=last_modified
+    )
+    if response is None:
+        try:
+            handle = open(built.gzip_path if compressed else built.path, "rb")
+        except FileNotFoundError:
+            # Replaced by a newer build since the manifest was read.
+            manifest_now = read_manifest()
+            if manifest_now is None or manifest_now.built_at == manifest.built_at:
+                raise Http404("The download is being prepared.") from None
+            return bulk_file_response(
+                request, manifest_now, name, filename=filename, gzip=gzip
+            )
+        response = FileResponse(
+            handle,
+            content_type=MEDIA_TYPES[name],
+            as_attachment=True,
+            filename=filename,
+        )
+        if compressed:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Link"] = LICENCE_LINK
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    if gzip:
+        patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+@require_safe
+def bulk_download(request: HttpRequest, name: str) -> HttpResponseBase:
+    """A whole-library file, as last built: served from disk, never from the
+    database, so any number of them cost the site almost nothing."""
+    manifest = read_manifest()
+    if manifest is None or name not in manifest.files:
+        request_build()
+        return refused(
+            503,
+            settings.DOWNLOAD_RETRY_AFTER,
+            "The whole-library download is being prepared. Please try again "
+            "in a few moments.",
+        )
+    return bulk_file_response(request, manifest, name, filename=name, gzip=True)
 
 
 class InitiativeDetailView(DetailView):
@@ -502,6 +750,20 @@ class SourceDetailView(DetailView):
         )
 
 
+class EvidenceView(TemplateView):
+    """What the library's evidence labels mean, and how they sit beside the
+    national toolkits' ratings: every evidence label links here."""
+
+    template_name = "initiatives/evidence.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            stages=Initiative.EvidenceStage.choices,
+            outcomes=Initiative.EvidenceOutcome.choices,
+            **kwargs,
+        )
+
+
 class AccessibilityView(TemplateView):
     template_name = "accessibility.html"
 
@@ -527,7 +789,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def _rate_key(request) -> str:
     # Only a hash of the address is kept, and only for the rate window.
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return "suggest-rate:" + hashlib.sha256(address.encode()).hexdigest()
 
 

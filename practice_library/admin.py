@@ -18,13 +18,18 @@ state, say) keeps them from the stored row in its own ``save_model``.
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import ManyToManyField
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
-from practice_library.history import recorded_as
+from practice_library.history import record_links, recorded_as
 from practice_library.spreadsheets import SPREADSHEET_FORMATS
 
 
@@ -34,7 +39,47 @@ class SpreadsheetExportMixin(ExportMixin):
     export_formats = SPREADSHEET_FORMATS
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """The history list's changes in words: a choice by its label ("Draft",
+    not "draft"), an empty value as a dash."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, ManyToManyField):
+            return super().prepare_delta_change_value(change, value)
+        if value is None or value == "":
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+
 class RestorableHistoryAdmin(SimpleHistoryAdmin):
+    def save_related(self, request, form, formsets, change):
+        # The links join the version save_model just made, rather than
+        # adding a version per many-to-many field (four rows for one save).
+        instance = form.instance
+        tracked = hasattr(type(instance), "history")
+        if tracked:
+            instance.skip_history_when_saving = True
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            if tracked:
+                del instance.skip_history_when_saving
+        if tracked and (record := instance.history.first()) is not None:
+            record_links(record, instance)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            # Versions saved before reasons were always text.
+            if record.history_change_reason is None:
+                record.history_change_reason = ""
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             current = self.get_object(request, unquote(object_id))
@@ -78,3 +123,40 @@ class RestorableHistoryAdmin(SimpleHistoryAdmin):
                         self.initial[name] = ids
 
         return VersionForm
+
+
+class SuperusersOnlyAdmin(admin.ModelAdmin):
+    """An admin only superusers see: the site's own machinery, not curation."""
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_delete_permission(request, obj)
+
+
+# django-axes' records of failed sign-ins and lock-outs (user names, addresses)
+# are for whoever runs the site, never for curators, whatever permissions a
+# group is given: the admin home and the records show only to superusers.
+for _model, _admin in [
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_admin.__name__, (SuperusersOnlyAdmin, _admin), {})
+    )

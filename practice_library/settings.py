@@ -6,9 +6,12 @@ small helper that refuses values it does not understand, so a typo stops the
 site at start-up instead of changing its behaviour quietly.
 """
 
+import hashlib
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -188,14 +191,39 @@ USES_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgres
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def redis_cache(location: str) -> dict:
-    """The cache settings for a Redis server at ``location``."""
+def cache_key_prefix(database: Mapping[str, Any]) -> str:
+    """The prefix of every cache key: ``CACHE_KEY_PREFIX`` when set, else one
+    derived from the database's identity (engine, host, port and name).
+
+    Two sites sharing one Redis database (staging beside production, two
+    libraries on one host) then never read each other's cached answers,
+    content version or rate-limit counts, while every process of one site,
+    which shares its database, shares its cache too.
+    """
+    explicit = env_str("CACHE_KEY_PREFIX")
+    if explicit:
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]+", explicit):
+            raise ImproperlyConfigured(
+                "CACHE_KEY_PREFIX may hold letters, digits, '-', '_', '.' and "
+                f"':' only, not {explicit!r}."
+            )
+        return explicit
+    identity = "\n".join(
+        str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")
+    )
+    return f"practice-library:{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+
+
+def redis_cache(location: str, key_prefix: str | None = None) -> dict:
+    """The cache settings for a Redis server at ``location``; the key prefix
+    comes from the database in use (``cache_key_prefix``) unless given."""
     return {
         # Django's RedisCache, but an unreachable Redis is a cache miss,
         # not an error (see practice_library/cache.py).
         "BACKEND": "practice_library.cache.ResilientRedisCache",
         "LOCATION": location,
-        "KEY_PREFIX": "practice-library",
+        # Read when called: a test run's database is renamed after start-up.
+        "KEY_PREFIX": key_prefix or cache_key_prefix(DATABASES["default"]),
         "OPTIONS": {
             "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
             "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
@@ -321,9 +349,14 @@ def env_rate(name: str, default: str) -> str:
     return value
 
 
-API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
-if API_TRUSTED_PROXIES < 0:
-    raise ImproperlyConfigured("API_TRUSTED_PROXIES must be 0 or more.")
+# How many reverse proxies in front of the app append the address they saw
+# to X-Forwarded-For. 0: the app faces clients, X-Forwarded-For is ignored and
+# each client is its REMOTE_ADDR. The sign-in lock-out, every rate limit and
+# the request log take the address from practice_library.client_address.
+# (API_TRUSTED_PROXIES is its former name, still read.)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("API_TRUSTED_PROXIES", 0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -341,9 +374,9 @@ REST_FRAMEWORK = {
         "partner": env_rate("API_PARTNER_RATE", "600/minute"),
         "partner-suggestions": env_rate("API_PARTNER_SUGGESTION_RATE", "30/hour"),
     },
-    # How many proxies in front of the app append the client's address to
-    # X-Forwarded-For; 0 means the rate limit counts per REMOTE_ADDR.
-    "NUM_PROXIES": API_TRUSTED_PROXIES,
+    # The throttles count per practice_library.client_address; DRF's own
+    # idea of the address agrees with it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -391,7 +424,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # No call to the public validator service: the docs page stays on this host.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No deep links: Swagger UI puts each as a small link inside the button
+    # that opens an operation (WCAG nested controls, 24-pixel targets).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
         "EvidenceStageEnum": "initiatives.models.Initiative.EvidenceStage",
@@ -466,7 +501,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_ADMIN_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = 1
+# A user name is locked out from one address, never everywhere: behind the
+# proxy, the address is the client's (TRUSTED_PROXY_COUNT), not the proxy's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "practice_library.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 # The user name as typed, cut to fit django-axes' column (a 500 otherwise).
 AXES_USERNAME_CALLABLE = "practice_library.admin_input.lockout_username"
@@ -514,6 +552,18 @@ CSRF_COOKIE_HTTPONLY = True
 if USES_POSTGRESQL:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
+    # Settings for a web workload, on every connection the app opens, so that
+    # the figures in README "Performance" hold on a PostgreSQL with its
+    # defaults (issue 16):
+    # - jit=off: JIT compiles a plan for a few hundred ms of expected work,
+    #   which costs far more than it saves in queries of a few milliseconds;
+    # - random_page_cost=1.1: the library is read from memory or SSD, not
+    #   spinning disks (the default 4). With 4, the planner prefers reading
+    #   every row to the full-text GIN index, and every row means every
+    #   search vector, most of them stored out of line (TOAST).
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", "-c jit=off -c random_page_cost=1.1"
     )
 # Seconds a client is told to wait (Retry-After) while the database is down.
 DATABASE_RETRY_AFTER = 10
@@ -577,6 +627,26 @@ SHARED_CACHE = bool(REDIS_URL)
 CONTENT_VERSION_SECONDS = None if SHARED_CACHE else 2
 # Reads the stored content version (practice_library.content_version).
 CONTENT_VERSION_SOURCE = "initiatives.selectors.stored_content_version"
+
+# --- Downloads ---
+# The whole library as files (initiatives.downloads): built into
+# DOWNLOADS_ROOT after public changes commit, once changes have stopped for
+# DOWNLOADS_BUILD_DELAY seconds, and by `manage.py build_downloads`. Every
+# app server must see the same folder (or run the command itself).
+DOWNLOADS_ROOT = Path(env_str("DOWNLOADS_ROOT") or BASE_DIR / "downloads")
+DOWNLOADS_BUILD_AFTER_CHANGES = env_bool("DOWNLOADS_BUILD_AFTER_CHANGES", True)
+DOWNLOADS_BUILD_DELAY = env_float("DOWNLOADS_BUILD_DELAY", 10)
+# Downloads made on demand (filtered, or while the files are being rebuilt):
+# at most DOWNLOAD_RATE per address, DOWNLOAD_CONCURRENCY at once across all
+# processes (practice_library.download_limits). A running download holds its
+# place for DOWNLOAD_SLOT_SECONDS at most: keep it at gunicorn's --timeout.
+DOWNLOAD_RATE = env_rate("DOWNLOAD_RATE", "10/minute")
+DOWNLOAD_CONCURRENCY = env_int("DOWNLOAD_CONCURRENCY", 2)
+if DOWNLOAD_CONCURRENCY < 1:
+    raise ImproperlyConfigured("DOWNLOAD_CONCURRENCY must be 1 or more.")
+DOWNLOAD_SLOT_SECONDS = env_int("DOWNLOAD_SLOT_SECONDS", 300)
+# Seconds a client is told to wait when every download place is taken.
+DOWNLOAD_RETRY_AFTER = 10
 
 # --- Read replica ---
 # With DATABASE_REPLICA_URL, public GET and HEAD requests read from a replica

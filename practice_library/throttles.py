@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from practice_library.cache import count_in_window
+from practice_library.client_address import client_address
 
 # The units a rate may use, as settings.env_rate accepts them.
 PERIODS = {
@@ -74,8 +75,8 @@ class FixedWindowRateThrottle(BaseThrottle):
 class AnonymousRateThrottle(FixedWindowRateThrottle):
     """The rate for clients without a key, per IP address.
 
-    The address is REMOTE_ADDR, unless ``API_TRUSTED_PROXIES`` says how many
-    proxies in front of the app append to X-Forwarded-For (DRF NUM_PROXIES).
+    The address is REMOTE_ADDR, unless ``TRUSTED_PROXY_COUNT`` says how many
+    proxies in front of the app append to X-Forwarded-For.
     """
 
     scope = "anonymous"
@@ -84,7 +85,7 @@ class AnonymousRateThrottle(FixedWindowRateThrottle):
         return request.auth is None
 
     def client(self, request: Request) -> str:
-        return self.get_ident(request) or "unknown"
+        return client_address(request)
 
 
 class KeyRateThrottle(FixedWindowRateThrottle):

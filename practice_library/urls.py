@@ -4,8 +4,10 @@ and what crawlers read."""
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.http import conditional_page
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from initiatives import api as initiatives_api
@@ -15,6 +17,17 @@ from practice_library.conditional import conditional_on_content
 from practice_library.health import healthz
 from practice_library.viewsets import ApiRouter
 from themes import api as themes_api
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever a page links: the static icon."""
+
+    permanent = True
+    http_method_names = ["get", "head", "options"]
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.ico")
+
 
 router = ApiRouter()
 router.register("initiatives", initiatives_api.InitiativeViewSet, "initiative")
@@ -45,6 +58,7 @@ urlpatterns = [
     path("themes/", include("themes.urls")),
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path(
         "sitemap.xml",
         conditional_on_content()(sitemap_views.index),

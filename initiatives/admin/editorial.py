@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from initiatives.models import EditorialState, Initiative
@@ -165,6 +166,23 @@ class EditorialAdminMixin(admin.ModelAdmin):
             raise PermissionDenied
         to_state = request.POST.get("to_state", "")
         reason = request.POST.get("reason", "")[:1000]
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[entry.pk],
+        )
+        if (
+            to_state == EditorialState.WITHDRAWN
+            and request.POST.get("confirm") != "yes"
+            and to_state in allowed_transitions(entry, request.user)
+        ):
+            return self._confirm_withdrawal(
+                request,
+                [entry],
+                form_action=request.path,
+                hidden=[("to_state", to_state)],
+                reason=reason,
+                cancel_url=change_url,
+            )
         try:
             if to_state == "reviewed" and isinstance(entry, Initiative):
                 mark_reviewed(entry, actor=request.user)
@@ -180,6 +198,20 @@ class EditorialAdminMixin(admin.ModelAdmin):
             self.message_user(request, f"“{entry}”: {done}", messages.SUCCESS)
         return redirect(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change", entry.pk
+        )
+
+    def _confirm_withdrawal(self, request, entries, **context) -> TemplateResponse:
+        """The page that asks before entries leave public view."""
+        return TemplateResponse(
+            request,
+            "admin/initiatives/confirm_withdrawal.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Withdraw from public view?",
+                "opts": self.opts,
+                "entries": entries,
+                **context,
+            },
         )
 
     def _apply(self, request, queryset, change, verb: str) -> None:
@@ -250,4 +282,18 @@ class EditorialAdminMixin(admin.ModelAdmin):
         permissions=["publish"],
     )
     def withdraw_selected(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            entries = list(queryset)
+            return self._confirm_withdrawal(
+                request,
+                entries,
+                form_action=request.get_full_path(),
+                hidden=[
+                    ("action", "withdraw_selected"),
+                    *((helpers.ACTION_CHECKBOX_NAME, entry.pk) for entry in entries),
+                ],
+                reason=request.POST.get("reason", ""),
+                cancel_url=request.get_full_path(),
+            )
         self._move_selected(request, queryset, EditorialState.WITHDRAWN, "Withdrew")
+        return None

@@ -11,6 +11,7 @@ from django.urls import path
 
 from initiatives.admin.editorial import EditorialAdminMixin
 from initiatives.admin.imports import InitiativeImportMixin
+from initiatives.admin.public_facts import PublisherFieldsAdminMixin
 from initiatives.forms import (
     BriefingAdminForm,
     FundingForm,
@@ -30,8 +31,10 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.quality import ROW_LIMIT, data_quality_report
+from initiatives.selectors import public_sources
 from initiatives.services.publishing import mark_reviewed
 from practice_library.admin import RestorableHistoryAdmin, SpreadsheetExportMixin
+from practice_library.optimistic_locking import OptimisticLockAdminMixin
 
 
 class InitiativeOrganisationInline(admin.TabularInline):
@@ -82,7 +85,10 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 @admin.register(Initiative)
 class InitiativeAdmin(
-    EditorialAdminMixin, InitiativeImportMixin, RestorableHistoryAdmin
+    OptimisticLockAdminMixin,
+    EditorialAdminMixin,
+    InitiativeImportMixin,
+    RestorableHistoryAdmin,
 ):
     form = InitiativeAdminForm
     list_display = [
@@ -144,8 +150,8 @@ class InitiativeAdmin(
             {
                 "fields": [
                     "status",
-                    ("start_date", "start_date_precision"),
-                    ("end_date", "end_date_precision"),
+                    "start_date",
+                    "end_date",
                 ]
             },
         ),
@@ -239,7 +245,10 @@ class KeyFindingInline(admin.TabularInline):
 
 @admin.register(Briefing)
 class BriefingAdmin(
-    EditorialAdminMixin, SpreadsheetExportMixin, RestorableHistoryAdmin
+    OptimisticLockAdminMixin,
+    EditorialAdminMixin,
+    SpreadsheetExportMixin,
+    RestorableHistoryAdmin,
 ):
     form = BriefingAdminForm
     list_display = ["title", "series", "number", "published_on", "state", "mentions"]
@@ -271,8 +280,16 @@ class BriefingAdmin(
 
 
 @admin.register(Source)
-class SourceAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
-    """The documents the library cites; editors add and change them."""
+class SourceAdmin(
+    OptimisticLockAdminMixin,
+    PublisherFieldsAdminMixin,
+    SpreadsheetExportMixin,
+    RestorableHistoryAdmin,
+):
+    """The documents the library cites; editors add and change them, but
+    the web addresses of one the public can see are a publisher's."""
+
+    publisher_fields = ("url", "archived_url")
 
     form = SourceAdminForm
     list_display = [
@@ -298,13 +315,16 @@ class SourceAdmin(SpreadsheetExportMixin, RestorableHistoryAdmin):
                 "fields": [
                     "publishers",
                     "authors",
-                    ("published_on", "published_on_precision"),
+                    "published_on",
                 ]
             },
         ),
         ("Where to read it", {"fields": ["url", "accessed_on", "archived_url"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def public_records(self) -> QuerySet[Source]:
+        return public_sources()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return (

@@ -17,9 +17,7 @@ class GovernancePeriodInline(admin.TabularInline):
         "kind",
         "body_name",
         "started_on",
-        "started_on_precision",
         "ended_on",
-        "ended_on_precision",
         "note",
         "source_url",
     ]

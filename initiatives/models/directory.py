@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from initiatives.models.places import PoliceArea
 from initiatives.validators import WebAddressField
+from practice_library.optimistic_locking import Versioned
 
 
 class OrganisationKind(models.TextChoices):
@@ -21,7 +22,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A body that leads, funds, commissions, partners in or publishes work."""
 
     name = models.CharField(max_length=200, unique=True)

@@ -24,6 +24,7 @@ from initiatives.models.directory import Organisation, TargetGroup
 from initiatives.models.places import PoliceArea
 from initiatives.partial_dates import DatePrecision, format_partial_date
 from initiatives.validators import WebAddressField
+from practice_library.optimistic_locking import Versioned
 from themes.models import Theme
 
 
@@ -39,7 +40,8 @@ REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 # Columns that no list row shows (see InitiativeQuerySet.for_listing).
-LIST_DEFERRED = ("description", "evidence_note", "search_keywords", "search_vector")
+SEARCH_COLUMNS = ("search_keywords", "search_rank_vector")
+LIST_DEFERRED = ("description", "evidence_note", *SEARCH_COLUMNS)
 
 
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
@@ -70,7 +72,7 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return (
             self.for_listing()
             .defer(None)
-            .defer("search_keywords", "search_vector")
+            .defer(*SEARCH_COLUMNS)
             .prefetch_related(
                 "target_groups",
                 models.Prefetch(
@@ -142,7 +144,7 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.exclude(origin=Initiative.Origin.DEMO)
 
 
-class Initiative(models.Model):
+class Initiative(Versioned):
     """A piece of early-intervention or prevention work in one or more areas."""
 
     State = EditorialState
@@ -219,10 +221,9 @@ class Initiative(models.Model):
         max_length=10,
         choices=Status.choices,
         blank=True,
-        db_index=True,
         help_text="Leave empty when the sources do not say.",
     )
-    start_date = models.DateField(null=True, blank=True, db_index=True)
+    start_date = models.DateField(null=True, blank=True)
     start_date_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
@@ -235,14 +236,12 @@ class Initiative(models.Model):
         max_length=30,
         choices=EvidenceStage.choices,
         blank=True,
-        db_index=True,
     )
     evidence_outcome = models.CharField(
         "what the evidence says",
         max_length=20,
         choices=EvidenceOutcome.choices,
         blank=True,
-        db_index=True,
         help_text="Failures are as useful to researchers as successes.",
     )
     evidence_msms_level = models.PositiveSmallIntegerField(
@@ -270,7 +269,6 @@ class Initiative(models.Model):
         max_length=10,
         choices=EditorialState.choices,
         default=EditorialState.DRAFT,
-        db_index=True,
     )
     origin = models.CharField(
         max_length=10, choices=Origin.choices, default=Origin.CURATED, editable=False
@@ -286,19 +284,24 @@ class Initiative(models.Model):
     )
     last_reviewed_at = models.DateTimeField("last reviewed", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
     # Names of the related areas, themes, target groups and organisations, kept
     # in step by initiatives.signals so that search can weigh them (weight D).
     search_keywords = models.TextField(blank=True, editable=False)
-    # On PostgreSQL a trigger (migration 0002) fills this from the title (A),
-    # summary (B), description (C) and search_keywords (D); a GIN index serves it.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # On PostgreSQL a search matches the title (A), summary (B), description
+    # (C) and search_keywords (D) through a GIN index on that expression
+    # (initiatives.full_text.SEARCH_DOCUMENT, migration 0017), and a trigger
+    # fills this small vector of the short texts only (title, summary,
+    # search_keywords), to rank by: it stays in the row, where ranking every
+    # match of a broad search by the whole document would read each
+    # description (see README "Performance").
+    search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
     # Derived search columns are left out: they follow from the rest.
     history = HistoricalRecords(
         m2m_fields=["police_areas", "themes", "target_groups"],
-        excluded_fields=["search_keywords", "search_vector"],
+        excluded_fields=list(SEARCH_COLUMNS),
     )
 
     class Meta:
@@ -309,6 +312,11 @@ class Initiative(models.Model):
                 "Can publish, withdraw and return published initiatives to draft",
             ),
         ]
+        # Few indexes, each serving a query the site makes: a query plans
+        # with (and locks) every index of the table, and past 16 relations a
+        # backend queues on the shared lock manager under load (issue 16).
+        # Public queries start from the state, so these lead with it; the
+        # search's GIN index covers published rows only (migration 0017).
         indexes = [
             models.Index(
                 fields=["state", "title", "id"], name="initiative_state_title"
@@ -611,7 +619,7 @@ class BriefingQuerySet(models.QuerySet["Briefing"]):
         )
 
 
-class Briefing(models.Model):
+class Briefing(Versioned):
     """A published report that describes initiatives and draws out themes."""
 
     State = EditorialState
@@ -761,7 +769,7 @@ class SourceQuerySet(models.QuerySet["Source"]):
         )
 
 
-class Source(models.Model):
+class Source(Versioned):
     """A document the library cites: a report, an evaluation, a plan, a page.
 
     Its own dates (when it was published, when a curator read it) are facts

@@ -34,6 +34,21 @@ class Region(models.TextChoices):
     WALES = "wales", "Wales"
 
 
+# Where each region is, as a sentence says it: "in the North West of England".
+REGION_PHRASES = {
+    Region.NORTH_EAST: "in the North East of England",
+    Region.NORTH_WEST: "in the North West of England",
+    Region.YORKSHIRE_AND_THE_HUMBER: "in Yorkshire and the Humber, England",
+    Region.EAST_MIDLANDS: "in the East Midlands of England",
+    Region.WEST_MIDLANDS: "in the West Midlands of England",
+    Region.EAST_OF_ENGLAND: "in the East of England",
+    Region.LONDON: "in London",
+    Region.SOUTH_EAST: "in the South East of England",
+    Region.SOUTH_WEST: "in the South West of England",
+    Region.WALES: "in Wales",
+}
+
+
 class PoliceAreaQuerySet(models.QuerySet["PoliceArea"]):
     def with_governance(self) -> Self:
         """Load governance periods, newest first, for pages that show them."""
@@ -93,6 +108,11 @@ class PoliceArea(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("initiatives:police-area-detail", kwargs={"slug": self.slug})
+
+    @property
+    def whereabouts(self) -> str:
+        """Where the area lies, for a sentence: 'in the North West of England'."""
+        return REGION_PHRASES[Region(self.region)]
 
     def governance_on(self, day: datetime.date) -> "GovernancePeriod | None":
         """The governance period in force on a day (uses prefetched periods)."""

@@ -59,3 +59,7 @@ def bump_content_version() -> None:
 
 def _share_content_version() -> None:
     share_version(stored_content_version())
+    # After commit, so the whole-library files are built from what committed.
+    from initiatives.downloads import request_build
+
+    request_build()

@@ -113,18 +113,63 @@ def test_curator_adds_a_draft_with_a_partial_start_date(curator_client):
 
     response = curator_client.post(
         _admin_url(Initiative, "add"),
-        new_initiative_data(
-            curator_client,
-            area,
-            start_date="2015-06-17",
-            start_date_precision="year",
-        ),
+        new_initiative_data(curator_client, area, start_date="2015", end_date=""),
     )
 
     assert response.status_code == 302
     initiative = Initiative.objects.get(slug="street-triage")
     assert initiative.state == EditorialState.DRAFT
     assert initiative.start_date == datetime.date(2015, 1, 1)
+    assert initiative.start_date_precision == "year"
+    assert initiative.end_date is None
+    # The change form gives it back as it was typed.
+    page = curator_client.get(_admin_url(Initiative, "change", initiative.pk))
+    assert page.context["adminform"].form["start_date"].value() == "2015"
+
+
+@pytest.mark.parametrize(
+    ("typed", "day", "precision", "shown"),
+    [
+        ("2024", datetime.date(2024, 1, 1), "year", "2024"),
+        ("2024-03", datetime.date(2024, 3, 1), "month", "March 2024"),
+        (" 2024-03-05 ", datetime.date(2024, 3, 5), "day", "5 March 2024"),
+    ],
+)
+def test_one_field_takes_a_date_as_the_source_gives_it(
+    curator_client, typed, day, precision, shown
+):
+    initiative = make_initiative(state="draft")
+    page = curator_client.get(_admin_url(Initiative, "change", initiative.pk))
+
+    response = curator_client.post(
+        _admin_url(Initiative, "change", initiative.pk),
+        admin_form_data(page, start_date=typed),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    initiative.refresh_from_db()
+    assert (initiative.start_date, initiative.start_date_precision) == (day, precision)
+    assert initiative.started == shown
+
+
+@pytest.mark.parametrize("typed", ["2024-13", "March 2024", "24", "2024-02-30"])
+def test_a_date_that_is_not_one_is_refused_with_what_to_write(curator_client, typed):
+    initiative = make_initiative(state="draft")
+    page = curator_client.get(_admin_url(Initiative, "change", initiative.pk))
+
+    response = curator_client.post(
+        _admin_url(Initiative, "change", initiative.pk),
+        admin_form_data(page, start_date=typed),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["start_date"]
+    assert errors == [
+        f"“{typed}” is not a date: write a year (2015), a month (2015-06) "
+        "or a day (2015-06-17)."
+    ]
+    initiative.refresh_from_db()
+    assert initiative.start_date is None
 
 
 @pytest.mark.parametrize(
@@ -166,7 +211,12 @@ def test_publish_and_withdraw_actions(curator_client):
     assert draft.published_at is not None
 
     curator_client.post(
-        url, {"action": "withdraw_selected", "_selected_action": [draft.pk]}
+        url,
+        {
+            "action": "withdraw_selected",
+            "_selected_action": [draft.pk],
+            "confirm": "yes",
+        },
     )
     draft.refresh_from_db()
     assert draft.state == EditorialState.WITHDRAWN
@@ -219,8 +269,7 @@ def test_curator_adds_a_source_with_a_partial_publication_date(curator_client):
         slug="serious-violence-strategy",
         kind="government-publication",
         publishers=[str(publisher.pk)],
-        published_on="2018-04-09",
-        published_on_precision="month",
+        published_on="2018-04",
         url="https://www.gov.uk/government/publications/serious-violence-strategy",
         accessed_on="2026-12-02",
     )
@@ -264,10 +313,8 @@ def test_an_initiative_cites_sources_and_dates_its_funding_in_the_admin(
         "funding-0-funder": str(funder.pk),
         "funding-0-amount": "1600000",
         "funding-0-currency": "GBP",
-        "funding-0-period_start": "2019-04-20",
-        "funding-0-period_start_precision": "month",
-        "funding-0-period_end": "2020-03-31",
-        "funding-0-period_end_precision": "month",
+        "funding-0-period_start": "2019-04",
+        "funding-0-period_end": "2020-03",
         "funding-0-source": str(source.pk),
     }
 

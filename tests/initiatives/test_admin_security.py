@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from initiatives.models import EditorialState, Initiative
 from practice_library.settings import env_url_path
-from tests.factories import make_initiative, make_publisher
+from tests.factories import make_initiative, make_publisher, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,70 @@ def test_a_bad_admin_address_stops_the_site(monkeypatch, value):
     monkeypatch.setenv("DJANGO_ADMIN_URL", value)
     with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMIN_URL must be a path"):
         env_url_path("DJANGO_ADMIN_URL", "admin/")
+
+
+def test_lock_out_records_show_to_superusers_only(client):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone", ip_address="192.0.2.1", failures_since_start=3
+    )
+    attempts = reverse("admin:axes_accessattempt_changelist")
+    # Even a curator whose group was given every right on the records.
+    curator = make_publisher(
+        permissions=[
+            f"axes.{action}_{model}"
+            for action in ("view", "change", "delete")
+            for model in ("accessattempt", "accesslog", "accessfailurelog")
+        ]
+    )
+    client.force_login(curator)
+
+    home = client.get(reverse("admin:index")).content.decode()
+    assert "Access attempts" not in home and "Axes" not in home
+    assert client.get(attempts).status_code == 403
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    assert "Access attempts" in client.get(reverse("admin:index")).content.decode()
+    assert "someone" in client.get(attempts).content.decode()
+
+
+def _sign_in_through_proxy(client, username, password, client_address):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        REMOTE_ADDR="10.0.0.1",  # the reverse proxy
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+def test_behind_a_proxy_one_client_cannot_lock_out_another(client, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_publisher(username="pat")
+
+    attempts = [
+        _sign_in_through_proxy(client, "pat", "guess", "198.51.100.66").status_code
+        for _ in range(3)
+    ]
+    curator = _sign_in_through_proxy(
+        Client(), "pat", "correct horse battery", "203.0.113.9"
+    )
+
+    assert attempts == [200, 200, 429]
+    assert curator.status_code == 302
+
+
+def test_without_the_proxy_setting_a_forged_address_does_not_escape(client, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 0
+    make_publisher(username="pat")
+
+    statuses = [
+        _sign_in_through_proxy(client, "pat", "guess", f"198.51.100.{n}").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 429, 429]

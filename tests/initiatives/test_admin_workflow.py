@@ -46,6 +46,7 @@ def _bulk(client, model, action: str, entries, reason: str = ""):
             "action": action,
             "_selected_action": [entry.pk for entry in entries],
             "reason": reason,
+            "confirm": "yes",  # withdrawing asks first (tested at the end)
         },
         follow=True,
     )
@@ -114,7 +115,9 @@ def test_change_page_button_permission_matrix(client, model, role, before, to, a
     _as(client, role)
 
     response = client.post(
-        _url(model, "state", entry.pk), {"to_state": to, "reason": "Why"}, follow=True
+        _url(model, "state", entry.pk),
+        {"to_state": to, "reason": "Why", "confirm": "yes"},
+        follow=True,
     )
 
     entry.refresh_from_db()
@@ -324,3 +327,62 @@ def test_state_area_and_theme_filters_exist(client, params):
     response = _as(client, "publisher").get(_url(Initiative, "changelist"), params)
     # An unknown filter would redirect to "?e=1".
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", [Initiative, Briefing], ids=lambda m: m.__name__)
+def test_withdrawing_from_the_change_page_asks_first(client, model):
+    entry = (make_initiative if model is Initiative else make_briefing)(state=P)
+    _as(client, "publisher")
+    state_url = _url(model, "state", entry.pk)
+
+    asked = client.post(state_url, {"to_state": W, "reason": "Ended in 2020"})
+
+    entry.refresh_from_db()
+    assert asked.status_code == 200
+    assert entry.state == P and not StateChange.objects.exists()
+    html = asked.content.decode()
+    assert "Withdraw this" in html and str(entry) in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    assert '<input type="hidden" name="to_state" value="withdrawn">' in html
+    assert ">Ended in 2020</textarea>" in html
+    assert f'href="{_url(model, "change", entry.pk)}"' in html  # "No, keep it"
+
+    client.post(state_url, {"to_state": W, "reason": "Ended in 2020", "confirm": "yes"})
+
+    entry.refresh_from_db()
+    assert entry.state == W
+    assert StateChange.objects.get().reason == "Ended in 2020"
+
+
+def test_withdrawing_selected_entries_asks_first(client):
+    entries = [make_initiative(state=P), make_initiative(state=P)]
+    _as(client, "publisher")
+    data = {
+        "action": "withdraw_selected",
+        "_selected_action": [entry.pk for entry in entries],
+        "reason": "Duplicates",
+    }
+
+    asked = client.post(_url(Initiative, "changelist"), data)
+
+    assert asked.status_code == 200
+    assert set(Initiative.objects.values_list("state", flat=True)) == {P}
+    html = asked.content.decode()
+    assert "these 2 initiatives" in html
+    for entry in entries:
+        assert f'name="_selected_action" value="{entry.pk}"' in html
+
+    client.post(_url(Initiative, "changelist"), {**data, "confirm": "yes"})
+
+    assert set(Initiative.objects.values_list("state", flat=True)) == {W}
+
+
+def test_an_editor_is_not_asked_to_confirm_what_they_may_not_do(client):
+    entry = make_initiative(state=P)
+    _as(client, "editor")
+
+    response = client.post(_url(Initiative, "state", entry.pk), {"to_state": W})
+
+    assert response.status_code == 302  # refused with a message, not asked
+    entry.refresh_from_db()
+    assert entry.state == P

@@ -225,7 +225,7 @@ class TestRateLimits:
     def test_a_trusted_proxy_count_uses_the_address_it_saw(
         self, client, rates, settings
     ):
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        settings.TRUSTED_PROXY_COUNT = 1
         _statuses(client, 3, HTTP_X_FORWARDED_FOR="203.0.113.1")
 
         assert _statuses(client, 1, HTTP_X_FORWARDED_FOR="203.0.113.1") == [429]

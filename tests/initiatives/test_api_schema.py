@@ -187,13 +187,12 @@ def test_the_docs_page_makes_no_request_off_this_host(docs_server, browser):
 
 @pytest.mark.browser
 def test_the_page_for_people_is_accessible(docs_server, browser):
-    from axe_playwright_python.sync_playwright import Axe
+    from tests.axe import axe_violations, describe
 
     page = browser.new_page()
     page.goto(docs_server + reverse("api:index"))
 
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert not (violations := axe_violations(page)), describe(violations)
     page.close()
 
 

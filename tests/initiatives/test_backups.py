@@ -1,6 +1,8 @@
 """Backups round-trip the whole library into an empty database."""
 
 import os
+import secrets
+import stat
 import subprocess
 import sys
 import uuid
@@ -124,3 +126,62 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
 def test_restore_of_a_missing_file_says_so(tmp_path):
     with pytest.raises(CommandError, match="No backup file"):
         call_command("restore_library", tmp_path / "nothing.dump")
+
+
+def test_a_backup_is_readable_by_its_owner_alone(tmp_path):
+    archive = tmp_path / "private" / "library.dump"
+    previous = os.umask(0o022)  # the usual umask, which would give 0644
+    try:
+        call_command("backup_library", output=archive)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert stat.S_IMODE(archive.parent.stat().st_mode) == 0o700
+    assert [path.name for path in archive.parent.iterdir()] == ["library.dump"]
+
+
+def test_a_backup_over_an_old_readable_file_is_private(tmp_path):
+    archive = tmp_path / "library.dump"
+    archive.write_bytes(b"an older backup")
+    archive.chmod(0o644)
+
+    call_command("backup_library", output=archive)
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert archive.read_bytes().startswith(b"PGDMP")
+
+
+def test_make_backup_runs_in_a_production_shell(tmp_path):
+    database = connection.settings_dict
+    archive = tmp_path / "library.dump"
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "REDIS_"))
+    }
+    production = {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "library.example.org",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+            f"/{database['NAME']}"
+        ),
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+
+    # -o: take the installed packages as they are (never run pip here).
+    result = subprocess.run(
+        ["make", "-o", ".venv/.runtime-installed", "backup", f"FILE={archive}"],
+        cwd=settings.BASE_DIR,
+        env=inherited | production,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        umask=0o022,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "DJANGO_DEBUG=true is for development only" not in result.stderr
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from initiatives import views
+from initiatives import downloads
 from initiatives.exports import EXPORT_HEADER
 from tests.factories import (
     make_initiative,
@@ -99,6 +99,80 @@ def test_csv_row_carries_the_initiatives_facts(client):
     assert row["is_demo"] == "True"
 
 
+@pytest.fixture
+def researched():
+    """An entry with everything a researcher would cite: description,
+    partners, funding, toolkit links and sources."""
+    from initiatives.models import Funding, Initiative, ToolkitLink
+    from tests.factories import make_source
+
+    evaluation = make_source(
+        title="Hub evaluation", url="https://example.org/hub-evaluation"
+    )
+    initiative = make_initiative(
+        slug="hub",
+        title="Hub",
+        description="The fuller account.",
+        organisations={
+            "lead": make_organisation(name="Trust"),
+            "partner": make_organisation(name="Council"),
+        },
+        sources=[evaluation],
+        evidence_note="Evaluated in 2019.",
+    )
+    Funding.objects.create(
+        initiative=initiative,
+        funder=make_organisation(name="Home Office"),
+        amount="250000.00",
+        period_start="2019-04-01",
+        period_start_precision="month",
+        period_end="2020-03-01",
+        period_end_precision="month",
+        source=evaluation,
+    )
+    ToolkitLink.objects.create(
+        initiative=initiative,
+        toolkit="yef-toolkit",
+        approach="Social skills training",
+        url="https://example.org/yef/social-skills",
+        rating="Estimated impact on violent crime: Moderate",
+    )
+    return Initiative.objects.get(pk=initiative.pk)
+
+
+RESEARCHED = {
+    "url": "http://testserver/initiatives/hub/",
+    "description": "The fuller account.",
+    "partners": "Council",
+    "funding": "Home Office: GBP 250000.00 (April 2019 to March 2020), "
+    "per Hub evaluation",
+    "toolkit_links": "Youth Endowment Fund Toolkit: Social skills training "
+    "(Estimated impact on violent crime: Moderate) "
+    "<https://example.org/yef/social-skills>",
+    "sources": "Hub evaluation <https://example.org/hub-evaluation>",
+    "evidence_note": "Evaluated in 2019.",
+}
+
+
+@pytest.mark.usefixtures("researched")
+def test_csv_and_json_carry_what_a_researcher_cites(client):
+    (row,) = _csv_rows(client)
+    assert {name: row[name] for name in RESEARCHED} == RESEARCHED
+
+    text, _ = _download(client, JSON_URL)
+    (entry,) = json.loads(text)["results"]
+    assert {name: entry[name] for name in RESEARCHED} == RESEARCHED
+
+
+@pytest.mark.usefixtures("researched")
+def test_the_api_csv_shares_the_row(client):
+    response = client.get(reverse("api:initiative-list"), {"format": "csv"})
+    assert response.status_code == 200, response.content
+    text = response.content.decode("utf-8").removeprefix("\ufeff")
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert {name: row[name] for name in RESEARCHED} == RESEARCHED
+
+
 def test_csv_cells_that_spreadsheets_would_run_are_defused(client):
     make_initiative(title='=HYPERLINK("http://example.org")', summary="+1 for this")
 
@@ -162,22 +236,24 @@ def test_query_count_does_not_grow_with_rows(
             organisations={"lead": make_organisation()},
         )
 
-    # 1 the rows, 2-7 their areas, themes, target groups, organisations,
-    # sources and briefings.
-    with django_assert_num_queries(7):
+    # 1 whether the database answers (before the first byte), 2 the rows,
+    # 3-10 their areas, themes, target groups, organisations, sources,
+    # funding, toolkit links and briefings.
+    with django_assert_num_queries(10):
         _download(client, url)
 
 
 def test_rows_are_fetched_a_chunk_at_a_time(
     client, django_assert_num_queries, monkeypatch
 ):
-    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    monkeypatch.setattr(downloads, "EXPORT_CHUNK_SIZE", 2)
     for _ in range(5):
         make_initiative()
 
-    # The rows' query, then the six prefetches for each chunk of two rows:
-    # memory holds one chunk, however many rows there are.
-    with django_assert_num_queries(1 + 6 * 3):
+    # Whether the database answers, the rows' query, then the eight
+    # prefetches for each chunk of two rows: memory holds one chunk, however
+    # many rows there are.
+    with django_assert_num_queries(2 + 8 * 3):
         rows = _csv_rows(client)
 
     assert len(rows) == 5

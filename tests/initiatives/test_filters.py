@@ -228,6 +228,57 @@ class TestFacets:
         with django_assert_num_queries(len(names) + 4):
             facet_counts(filterset, public_initiatives(), names, **UNCACHED)
 
+    @pytest.mark.postgresql
+    def test_a_search_matches_its_words_once_for_every_facet(
+        self, django_assert_num_queries
+    ):
+        filterset = _filter("q=youth&police_area=kent&status=active")
+        assert filterset.is_valid()
+        names = filterset.facet_names()
+        # 1: the ids that match the words; then, as without words, one count
+        # a facet and the option rows of four facets. No count matches the
+        # words again.
+        with CaptureQueriesContext(connection) as captured:
+            facet_counts(
+                filterset, public_initiatives(), names, search_text="youth", version=1
+            )
+        first, *rest = (query["sql"] for query in captured.captured_queries)
+        assert 1 + len(rest) == 1 + len(names) + 4
+        assert "@@" in first
+        assert not any("@@" in sql for sql in rest)
+
+    @pytest.mark.postgresql
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "q=youth",
+            "q=hub or centre",
+            "q=youth&police_area=kent",
+            "q=demand&theme=youth&police_area=essex&police_area=gwent",
+            "q=-violence&status=active&nation=england",
+            "q=nothing-matches-this",
+        ],
+    )
+    def test_counts_from_the_shared_matches_equal_a_match_per_facet(self, query):
+        filterset = _filter(query)
+        assert filterset.is_valid()
+        text = filterset.search_text
+        names = filterset.facet_names()
+        counted = facet_counts(
+            filterset, public_initiatives(), names, search_text=text, version=1
+        )
+        # The reference: each facet narrowed by every other filter and the
+        # words, matched again in its own query (as before issue 16).
+        for name in names:
+            reference = filterset.filters[name].count(
+                filterset.narrow(public_initiatives(), without={name})
+                .order_by()
+                .values("pk")
+            )
+            assert [(o.value, o.count) for o in counted[name]] == [
+                (o.value, o.count) for o in reference
+            ], name
+
     def test_counts_start_from_the_link_rows(self):
         # Counting from the link rows of the matching initiatives keeps a
         # facet's cost to the size of the results, not of the small_library.

@@ -197,3 +197,51 @@ def test_demo_data_writes_no_history_and_is_removed_cleanly():
     assert not Initiative.objects.demo().exists()
     assert not StateChange.objects.filter(initiative_id=demo.pk).exists()
     assert not Initiative.history.filter(origin=Initiative.Origin.DEMO).exists()
+
+
+def test_one_admin_save_is_one_version_holding_its_new_links(client):
+    publisher = make_publisher()
+    initiative = make_initiative(state=EditorialState.DRAFT, title="Street triage")
+    area, theme, group = make_police_area(), make_theme(), make_target_group()
+    before = initiative.history.count()
+    client.force_login(publisher)
+    change_url = _url(Initiative, "change", initiative.pk)
+    data = admin_form_data(
+        client.get(change_url),
+        title="Street triage pilot",
+        police_areas=[str(area.pk)],
+        themes=[str(theme.pk)],
+        target_groups=[str(group.pk)],
+    )
+
+    assert client.post(change_url, data).status_code == 302
+
+    # One save changed the row and three kinds of link: one version.
+    assert initiative.history.count() == before + 1
+    latest = initiative.history.first()
+    assert latest.title == "Street triage pilot"
+    assert latest.history_user == publisher
+    assert [row.policearea_id for row in latest.police_areas.all()] == [area.pk]
+    assert [row.theme_id for row in latest.themes.all()] == [theme.pk]
+    assert [row.targetgroup_id for row in latest.target_groups.all()] == [group.pk]
+
+
+def test_history_list_shows_state_labels_and_no_none_for_a_missing_reason(client):
+    initiative = make_initiative(state=EditorialState.DRAFT, title="Street triage")
+    publisher = make_publisher()
+    transition(initiative, EditorialState.IN_REVIEW, actor=publisher)
+    initiative.title = "Street triage pilot"
+    initiative.save()  # a save with no reason given
+    # A version kept before reasons were always text.
+    initiative.history.filter(history_type="+").update(history_change_reason=None)
+    client.force_login(publisher)
+
+    page = client.get(_url(Initiative, "history", initiative.pk))
+
+    html = page.content.decode()
+    assert initiative.history.first().history_change_reason == ""
+    reasons = [record.history_change_reason for record in page.context["page_obj"]]
+    assert None not in reasons and "Draft to In review" in reasons
+    assert "<strong>Editorial state:</strong>\n                    Draft" in html
+    assert "&nbsp;&rarr;&nbsp;&nbsp;In review" in html
+    assert "&rarr;&nbsp;&nbsp;in-review" not in html

@@ -203,7 +203,10 @@ def check_answer(response, what: str) -> None:
     if content_type.startswith(MARKUP_TYPES):
         for live in LIVE_MARKUP:
             assert live not in body, (what, live)
-    if content_type.startswith("application/json"):
+    if content_type.startswith("application/jsonl"):  # JSON Lines
+        for line in raw.splitlines():
+            json.loads(line)
+    elif content_type.startswith("application/json"):
         json.loads(raw)
 
 
@@ -221,10 +224,14 @@ def _public_paths() -> dict[str, str]:
         "search": reverse("initiatives:list"),
         "export csv": reverse("initiatives:export-csv"),
         "export json": reverse("initiatives:export-json"),
+        "download csv": reverse("initiatives:download-csv"),
+        "download jsonl": reverse("initiatives:download-jsonl"),
         "feed": reverse("initiatives:feed"),
         "initiative": initiative.get_absolute_url(),
         "areas": reverse("initiatives:police-area-list"),
         "compare": reverse("initiatives:police-area-compare"),
+        "initiative comparison": reverse("initiatives:compare"),
+        "evidence": reverse("initiatives:evidence"),
         "area": reverse("initiatives:police-area-detail", args=[area]),
         "area feed": reverse("initiatives:police-area-feed", args=[area]),
         "briefings": reverse("initiatives:briefing-list"),
@@ -242,6 +249,7 @@ def _public_paths() -> dict[str, str]:
         "theme feed": reverse("themes:feed", args=[theme]),
         "accessibility": reverse("accessibility"),
         "robots": reverse("robots"),
+        "favicon": reverse("favicon"),
         "sitemap": reverse("sitemap"),
         "not found": "/no-such-page/",
         "healthz": reverse("healthz"),
@@ -270,11 +278,12 @@ def _public_paths() -> dict[str, str]:
 
 
 PAGES = [
-    "home", "search", "export csv", "export json", "feed", "initiative", "areas",
-    "compare", "area", "area feed", "briefings", "briefing", "organisations",
+    "home", "search", "export csv", "export json", "download csv", "download jsonl",
+    "feed", "initiative", "areas", "compare", "initiative comparison", "evidence",
+    "area", "area feed", "briefings", "briefing", "organisations",
     "organisation", "sources", "source", "suggest", "suggest thanks", "themes",
     "theme", "theme feed",
-    "accessibility", "robots", "sitemap", "not found", "healthz", "api index",
+    "accessibility", "robots", "favicon", "sitemap", "not found", "healthz", "api index",
     "api docs", "api root", "sitemap pages", "sitemap initiatives", "sitemap themes",
     "sitemap police-areas", "sitemap briefings", "sitemap organisations",
     "sitemap sources",

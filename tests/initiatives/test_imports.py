@@ -625,3 +625,67 @@ def test_initiative_export_uses_the_import_columns(client):
     assert row["police_areas"] == "kent"
     assert row["lead_organisation"] == "lead-org"
     assert row["start"] == "2015"
+
+
+def _export(client, file_format: str) -> bytes:
+    url = reverse("admin:initiatives_initiative_export")
+    form = client.get(url).context["form"]
+    data = {
+        name: "on"
+        for name, field in form.fields.items()
+        if getattr(field, "is_selectable_field", False)
+    }
+    return client.post(url, {**data, "format": file_format, "resource": "0"}).content
+
+
+def test_admin_xlsx_export_leaves_unknown_values_empty_and_imports_back(
+    client, vocabulary
+):
+    make_initiative(
+        title="Street triage",
+        slug="street-triage",
+        police_areas=[vocabulary["kent"], vocabulary["essex"]],
+        themes=[vocabulary["theme"]],
+        start_date=datetime.date(2019, 4, 1),
+        start_date_precision="month",
+        evidence_stage="evaluated-locally",
+    )
+    client.force_login(make_publisher())
+
+    exported = _export(client, "1")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    # An unknown scale level is an empty cell, not the text "None".
+    assert row["evidence_msms_level"] is None
+    assert "None" not in rows[1]
+    assert row["start"] == "2019-04"
+    as_csv = _export(client, "0").decode("utf-8-sig")
+    csv_row = next(csv.DictReader(io.StringIO(as_csv)))
+    assert csv_row["evidence_msms_level"] == ""
+    assert "None" not in csv_row.values()
+
+    # What the admin exports, the admin imports: the same entry comes back.
+    Initiative.objects.all().delete()
+    preview = client.post(
+        _import_url(),
+        {
+            "import_file": SimpleUploadedFile("initiatives.xlsx", exported),
+            "format": "1",
+            "resource": "0",
+        },
+    )
+    result = preview.context["result"]
+    assert "confirm_form" in preview.context, (result.base_errors, result.row_errors())
+    client.post(_import_url("process_import"), preview.context["confirm_form"].initial)
+    back = Initiative.objects.get(slug="street-triage")
+    assert back.title == "Street triage"
+    assert back.evidence_msms_level is None
+    assert back.evidence_stage == "evaluated-locally"
+    assert (back.start_date, back.start_date_precision) == (
+        datetime.date(2019, 4, 1),
+        "month",
+    )
+    assert {area.slug for area in back.police_areas.all()} == {"kent", "essex"}
+    assert [theme.slug for theme in back.themes.all()] == ["understanding-demand"]

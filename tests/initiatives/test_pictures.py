@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from initiatives.content_files import read_content
 from initiatives.pictures import (
+    LABEL_MAX_WIDTH,
     PAGE_BACKGROUND,
     PALETTE,
     TILE_EDGE,
@@ -15,6 +16,7 @@ from initiatives.pictures import (
     bar_chart,
     cartogram,
     contrast_ratio,
+    label_width,
 )
 from initiatives.selectors import police_areas_with_counts
 from tests.factories import make_initiative, make_police_area, make_theme
@@ -35,7 +37,10 @@ class TestTileLayout:
         assert len(set(cells)) == len(cells)
 
     def test_short_labels_fit_a_tile(self):
-        assert all(len(label) <= 8 for _, label, _, _ in TILE_LAYOUT)
+        widths = {label: label_width(label) for _, label, _, _ in TILE_LAYOUT}
+        assert max(widths.values()) <= LABEL_MAX_WIDTH, widths
+        # The estimate is of real glyphs: wide letters count for more.
+        assert label_width("WWW") > label_width("iii") * 3
 
 
 class TestColourScale:
@@ -43,11 +48,22 @@ class TestColourScale:
         scale = ColourScale([0, 2, 3])
         assert [(s.number, s.low, s.high) for s in scale.steps] == [
             (0, 0, 0),
+            (2, 1, 1),
             (3, 2, 2),
             (4, 3, 3),
         ]
         assert scale.step_for(0).number == 0
         assert scale.step_for(3).number == 4
+
+    def test_the_legend_skips_no_values_whatever_the_smallest_count(self):
+        scale = ColourScale([0, 7, 9, 12])
+        assert [step.label for step in scale.steps] == [
+            "None",
+            "1 to 3",
+            "4 to 6",
+            "7 to 9",
+            "10 to 12",
+        ]
 
     def test_wide_ranges_get_four_equal_steps(self):
         scale = ColourScale([1, 40, 100])
@@ -126,8 +142,15 @@ class TestCartogram:
         start = html.index('<svg class="cartogram-map"')
         svg = html[start : html.index("</svg>", start)]
         assert svg.count("<a href=") == 43
-        assert 'aria-label="Lancashire (Lancs): 3 initiatives"' in svg
+        # The accessible name starts with what the tile shows (WCAG 2.5.3),
+        # then says what a short label stands for.
+        assert 'aria-label="Lancs: 3 initiatives in Lancashire"' in svg
         assert 'aria-label="Kent: 0 initiatives"' in svg
+        assert 'textLength="40.0" lengthAdjust="spacingAndGlyphs">Lancs<' in svg
+        key = html[html.index('<dl class="tile-key"') : html.index("</dl>")]
+        assert "<dt>Lancs</dt><dd>Lancashire</dd>" in key
+        assert "<dt>Thames</dt><dd>Thames Valley</dd>" in key
+        assert ">Kent<" not in key  # a full name needs no key
         assert "Show the map’s data as a table" in html
 
     def test_area_list_narrows_the_map_by_theme(self, client):
@@ -137,10 +160,10 @@ class TestCartogram:
         )
 
         assert response.context["theme"].slug == "diverting-young-people-from-crime"
-        assert 'aria-label="South Wales (S Wales): 1 initiative"' in (
+        assert 'aria-label="S Wales: 1 initiative in South Wales"' in (
             response.content.decode()
         )
-        assert 'aria-label="Lancashire (Lancs): 0 initiatives"' in (
+        assert 'aria-label="Lancs: 0 initiatives in Lancashire"' in (
             response.content.decode()
         )
 
@@ -155,7 +178,7 @@ class TestCartogram:
         html = response.content.decode()
         assert "There is a problem with the theme" in html
         assert "Select a valid choice" in html
-        assert 'aria-label="Lancashire (Lancs): 3 initiatives"' in html
+        assert 'aria-label="Lancs: 3 initiatives in Lancashire"' in html
 
 
 def _area(slug):

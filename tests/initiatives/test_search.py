@@ -1,8 +1,10 @@
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from initiatives.filters import InitiativeFilterSet
+from initiatives.full_text import SEARCH_DOCUMENT, matching
 from initiatives.models import Initiative
 from initiatives.search import InitiativeSearch, search_initiatives
 from initiatives.selectors import public_initiatives
@@ -81,6 +83,72 @@ def test_title_outranks_summary_outranks_description():
 
 
 @pytest.mark.postgresql
+def test_description_only_matches_tie_and_follow_by_title():
+    # Ranking reads the short texts only (search_rank_vector): every entry
+    # that mentions the words only in its description ranks alike, after any
+    # that has them in its title, summary or related names, and those tie
+    # in title order, however often the description repeats the words.
+    often = make_initiative(
+        title="Alpha", summary="Plain.", description="Lighthouses. " * 20
+    )
+    once = make_initiative(
+        title="Aardvark", summary="Plain.", description="About lighthouses."
+    )
+    in_summary = make_initiative(title="Zulu", summary="About lighthouses.")
+    themed = make_initiative(
+        title="Yankee", summary="Plain.", themes=[make_theme(name="Lighthouses")]
+    )
+
+    slugs, _ = _search("lighthouse")
+
+    assert slugs == [in_summary.slug, themed.slug, once.slug, often.slug]
+
+
+@pytest.mark.postgresql
+def test_the_rank_vector_holds_the_short_texts_only():
+    initiative = make_initiative(
+        title="Harbour watch", summary="Boats.", description="Lighthouses."
+    )
+    Initiative.objects.filter(pk=initiative.pk).update(title="Harbour patrol")
+
+    row = (
+        Initiative.objects.annotate(document=SEARCH_DOCUMENT)
+        .values("document", "search_rank_vector")
+        .get(pk=initiative.pk)
+    )
+    # The trigger keeps the rank vector in step with every update; only the
+    # document searched has the description.
+    rank, document = (
+        set(_lexemes(row["search_rank_vector"])),
+        set(_lexemes(row["document"])),
+    )
+    assert {"harbour", "patrol", "boat", "polic"} <= rank  # "polic": its area
+    assert "watch" not in rank and "lighthous" not in rank
+    assert rank < document and "lighthous" in document
+
+
+def _lexemes(vector: str) -> list[str]:
+    return [part.split(":")[0].strip("'") for part in vector.split()]
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("text", ["mental health", '"women offenders"', "hub -mental"])
+def test_searches_are_matched_through_the_gin_index(text):
+    # The query's expression must be the index's, or PostgreSQL can only
+    # compute the document of every row (migration 0017).
+    make_initiative(title="Mental health hub")
+    with connection.cursor() as cursor:
+        # Any other way to find the rows costs more than any index.
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = matching(Initiative.objects.all(), text).explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+    assert "initiative_search_document_gin" in plan
+
+
+@pytest.mark.postgresql
 def test_search_vector_follows_renamed_theme():
     theme = make_theme(name="Harbour work")
     initiative = make_initiative(themes=[theme])
@@ -114,3 +182,63 @@ def test_every_word_must_match():
     slugs, _ = _search("youth triage")
 
     assert slugs == [Initiative.objects.get(title="Youth triage").slug]
+
+
+@pytest.mark.postgresql
+@pytest.mark.usefixtures("seeded_library")
+class TestHyphens:
+    def test_hyphenated_and_spaced_forms_find_the_same(self):
+        spaced, _ = _search("mental health")
+        hyphenated, search = _search("mental-health")
+        assert hyphenated == spaced
+        assert hyphenated[0] == "essex-mental-health-hub-pilot"
+        assert search.correction is None
+
+    def test_a_misspelt_hyphenated_search_is_still_corrected(self):
+        slugs, search = _search("mentl-health")
+        assert search.correction == "mental-health"
+        assert slugs[0] == "essex-mental-health-hub-pilot"
+
+    def test_a_minus_before_a_word_still_excludes_it(self):
+        slugs, _ = _search("essex -mental")
+        assert slugs == ["essex-drop-in-centre-multiple-needs"]
+
+
+def test_a_hyphenated_entry_is_found_by_the_spaced_words():
+    hyphenated = make_initiative(title="A drop-in centre", summary="For women.")
+    make_initiative(title="A centre", summary="By appointment.")
+
+    assert _search("drop in centre")[0] == [hyphenated.slug]
+    assert _search("drop-in centre")[0] == [hyphenated.slug]
+
+
+class TestWithoutPostgresql:
+    """The SQLite search (``make run``), run here on any database."""
+
+    @staticmethod
+    def _slugs(text: str) -> list[str]:
+        from initiatives.full_text import _search_without_postgresql
+
+        found = _search_without_postgresql(Initiative.objects.all(), text)
+        return sorted(found.values_list("slug", flat=True))
+
+    @pytest.fixture(autouse=True)
+    def _entries(self):
+        make_initiative(slug="hub", title="Mental health hub", summary="Crisis.")
+        make_initiative(slug="centre", title="Women's centre", summary="Drop-in.")
+        make_initiative(slug="triage", title="Street triage", summary="Mental health.")
+
+    def test_or_between_alternatives_widens(self):
+        assert self._slugs("hub or centre") == ["centre", "hub"]
+
+    def test_or_group_and_another_word_must_both_match(self):
+        assert self._slugs("hub or triage crisis") == ["hub"]
+
+    def test_hyphens_match_like_spaces(self):
+        assert self._slugs("mental-health") == ["hub", "triage"]
+
+    def test_minus_excludes_and_a_leading_or_is_ignored(self):
+        assert self._slugs("or mental -street") == ["hub"]
+
+    def test_quoted_phrase(self):
+        assert self._slugs('"street triage"') == ["triage"]

@@ -2,6 +2,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import Initiative
@@ -19,6 +20,7 @@ from initiatives.selectors import (
     recently_published_initiatives,
     recently_updated_initiatives,
 )
+from initiatives.services.content_version import bump_content_version
 from tests.factories import (
     make_briefing,
     make_initiative,
@@ -84,16 +86,60 @@ def test_totals_count_published_and_demo_initiatives(library):
 
 
 def test_recent_and_updated_lists_hold_published_initiatives_only(library):
+    now = timezone.now()
+    Initiative.objects.update(published_at=now, updated_at=now)
     Initiative.objects.filter(slug="a").update(
-        updated_at=timezone.now() + datetime.timedelta(days=1)
+        updated_at=now + datetime.timedelta(days=1)
     )
     Initiative.objects.filter(slug="c").update(
-        published_at=timezone.now() + datetime.timedelta(days=1)
+        published_at=now + datetime.timedelta(days=1),
+        updated_at=now + datetime.timedelta(days=1),
     )
 
-    assert [i.slug for i in recently_updated_initiatives(2)] == ["a", "c"]
     assert [i.slug for i in recently_published_initiatives(1)] == ["c"]
     assert len(recently_published_initiatives(10)) == 3
+    # Updated means changed after publication: "c" was only published.
+    assert [i.slug for i in recently_updated_initiatives(5)] == ["a"]
+    assert [i.slug for i in recently_updated_initiatives(5, excluding=[])] == ["a"]
+    a = Initiative.objects.get(slug="a")
+    assert list(recently_updated_initiatives(5, excluding=[a.pk])) == []
+
+
+def test_home_page_lists_an_entry_as_added_or_as_updated_not_both(
+    client, library, monkeypatch
+):
+    now = timezone.now()
+    Initiative.objects.update(published_at=now, updated_at=now)
+    Initiative.objects.filter(slug="a").update(
+        updated_at=now + datetime.timedelta(hours=2)
+    )
+    Initiative.objects.filter(slug="b").update(
+        published_at=now - datetime.timedelta(days=3),
+        updated_at=now + datetime.timedelta(hours=1),
+    )
+
+    titles = {i.slug: i.title for i in Initiative.objects.all()}
+
+    def listed() -> tuple[list[str], list[str]]:
+        html = client.get(reverse("initiatives:home")).content.decode()
+        added, updated = html.split('id="updated-heading"')
+        added = added[added.index('id="recent-heading"') :]
+        updated = updated[: updated.index("</section>")]
+
+        def slugs(part: str) -> list[str]:
+            found = [slug for slug, title in titles.items() if f">{title}<" in part]
+            return sorted(found, key=lambda slug: part.index(f">{titles[slug]}<"))
+
+        return slugs(added), slugs(updated) or [updated]
+
+    # With room for every entry among the added, none is listed twice.
+    added, updated = listed()
+    assert added == ["c", "a", "b"]
+    assert "No other entry has changed since it was published." in updated[0]
+
+    monkeypatch.setattr("initiatives.views.HOME_LIST_LENGTH", 2)
+    bump_content_version()  # a new page, not the one kept for this version
+    assert listed() == (["c", "a"], ["b"])
 
 
 def test_organisations_earn_a_page_through_published_work_only():

@@ -386,3 +386,37 @@ def test_curator_marks_suggestions_in_hand(client, area):
 
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.IN_HAND
+
+
+def _suggest_through_proxy(client, area, title, address):
+    return client.post(
+        reverse(SUGGEST),
+        _data(area, title=title),
+        REMOTE_ADDR="10.0.0.1",  # the reverse proxy
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+def test_behind_a_proxy_each_client_has_its_own_suggestion_limit(
+    client, area, settings
+):
+    settings.SUGGESTION_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    first = _suggest_through_proxy(client, area, "From one", "203.0.113.9")
+    again = _suggest_through_proxy(client, area, "One too many", "203.0.113.9")
+    other = _suggest_through_proxy(client, area, "From another", "198.51.100.66")
+
+    assert [first.status_code, again.status_code, other.status_code] == [302, 429, 302]
+
+
+def test_without_the_proxy_setting_forged_addresses_share_one_limit(
+    client, area, settings
+):
+    settings.SUGGESTION_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    first = _suggest_through_proxy(client, area, "From one", "203.0.113.9")
+    forged = _suggest_through_proxy(client, area, "Forged", "198.51.100.66")
+
+    assert [first.status_code, forged.status_code] == [302, 429]

@@ -1,9 +1,9 @@
 """The suggestion form in a real browser: accessible, and works without JavaScript."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from initiatives.models import Suggestion
+from tests.axe import axe_violations, describe
 from tests.factories import make_police_area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,12 +47,10 @@ def test_suggestion_pages_have_no_accessibility_violations(
     page.set_default_timeout(10_000)
 
     page.goto(live_server.url + "/suggest/")
-    assert Axe().run(page).violations_count == 0
+    assert not (form := axe_violations(page)), describe(form)
     page.get_by_role("button", name="Send the suggestion").click()
-    errors = Axe().run(page)
-    assert errors.violations_count == 0, errors.generate_report()
+    assert not (errors := axe_violations(page)), describe(errors)
     _fill_in(page)
     page.get_by_role("button", name="Send the suggestion").click()
-    thanks = Axe().run(page)
-    assert thanks.violations_count == 0, thanks.generate_report()
+    assert not (thanks := axe_violations(page)), describe(thanks)
     page.close()

@@ -95,11 +95,11 @@ class TestSearchPage:
         assert counts["theme"] == {"youth": 2, "demand": 1}
         assert counts["region"] == {"south-east": 2, "east-of-england": 1}
         assert counts["status"] == {"active": 1, "pilot": 1}
-        assert counts["evidence_min"] == {
-            "untested": 2,
-            "evaluated-locally": 2,
+        assert counts["evidence_stage"] == {
+            "evaluated-locally": 1,
             "independently-evaluated": 1,
         }
+        assert "evidence_min" not in counts  # the per-stage facet says as much
         assert counts["target_group"] == {"women": 1}
         html = response.content.decode()
         assert re.search(
@@ -283,11 +283,12 @@ def test_search_page_query_count_does_not_grow(client, django_assert_num_queries
     _rows(rows)
 
     # 1 count for the pager, 2 the page of rows, 3-4 their areas and themes,
-    # 5-13 one count per facet (theme, police area, status, evidence, target
-    # group, nation, region, briefing, organisation), 14-17 the option rows
-    # of the theme, area, target group and briefing facets, 18 the demo data
-    # for the banner (once per content version).
-    with django_assert_num_queries(18):
+    # 5-16 one count per facet (theme, police area, status, evidence stage,
+    # evidence outcome, toolkit, toolkit rating, target group, nation,
+    # region, briefing, organisation), 17-20 the option rows of the theme,
+    # area, target group and briefing facets, 21 the demo data for the
+    # banner (once per content version).
+    with django_assert_num_queries(21):
         _search(client, "page_size=5")
 
 
@@ -297,8 +298,8 @@ def test_filtered_search_query_count_does_not_grow(
 ):
     area, theme = _rows(rows)
 
-    # 1-2 the area and theme slugs checked, then the 18 of an unfiltered page.
-    with django_assert_num_queries(20):
+    # 1-2 the area and theme slugs checked, then the 21 of an unfiltered page.
+    with django_assert_num_queries(23):
         _search(client, f"police_area={area.slug}&theme={theme.slug}&page_size=5")
 
 
@@ -308,9 +309,10 @@ def test_text_search_query_count_does_not_grow(client, django_assert_num_queries
     for n in range(rows):
         make_initiative(title=f"Harbour watch {n}", themes=[make_theme()])
 
-    # 1 whether the words as typed find anything, then the 18 of a plain page
-    # (the page of rows carries the highlighted snippets).
-    with django_assert_num_queries(19):
+    # 1 whether the words as typed find anything, 1 the ids that match them
+    # (every facet counts from those), then the 21 of a plain page (the page
+    # of rows carries the highlighted snippets).
+    with django_assert_num_queries(23):
         _search(client, "q=harbour&page_size=5")
 
 
@@ -593,14 +595,24 @@ class TestOrganisationPages:
 # List pages: a constant number of queries ----------------------------------
 
 
-def test_home_page_query_count(client, django_assert_num_queries):
+def test_home_page_query_count(client, django_assert_num_queries, monkeypatch):
     _rows(3)
+    # Some entries added, others changed since: both lists have rows.
+    monkeypatch.setattr("initiatives.views.HOME_LIST_LENGTH", 2)
+    Initiative.objects.update(
+        published_at=timezone.now() - datetime.timedelta(days=1),
+        updated_at=timezone.now(),
+    )
     # 1 published count, 2 themes with counts, 3-5 recently published with
     # areas and themes, 6-8 recently updated likewise, 9 areas with counts for
     # the map, 10 the demo data for the banner (once per content version).
     with django_assert_num_queries(10):
         client.get(reverse("initiatives:home"))
     _rows(6)
+    Initiative.objects.update(
+        published_at=timezone.now() - datetime.timedelta(days=1),
+        updated_at=timezone.now(),
+    )
     with django_assert_num_queries(10):
         client.get(reverse("initiatives:home"))
 
@@ -905,9 +917,15 @@ def test_result_rows_show_area_status_start_year_and_evidence(client):
 
     html = client.get(reverse("initiatives:list")).content.decode()
 
-    assert (
+    found = re.search(r'<p class="card-meta">(.*?)</p>', html)
+    assert found is not None
+    meta = found.group(1)
+    assert re.sub(r"<[^>]+>", "", meta) == (
         "Gwent · Active · started 2019 · Independently evaluated · evidence: mixed"
-    ) in html
+    )
+    # Each evidence label explains itself on the evidence page.
+    assert '<a href="/evidence/#stage-independently-evaluated">' in meta
+    assert '<a href="/evidence/#outcome-mixed">mixed</a>' in meta
 
 
 def test_initiative_page_says_once_what_is_not_recorded(client):
@@ -919,3 +937,45 @@ def test_initiative_page_says_once_what_is_not_recorded(client):
     assert "lifecycle status, start date, evidence, funding." in html
     assert "Not recorded</dd>" not in html
     assert "<h2>Evidence</h2>" not in html
+
+
+# The sort control and the one submit button --------------------------------
+
+
+def _sort_options(client, query: str) -> list[tuple[str, str, bool]]:
+    return _search(client, query).context["search"].orderings
+
+
+@pytest.mark.usefixtures("small_library")
+class TestSortControl:
+    def test_without_a_search_the_default_is_title_and_sent_empty(self, client):
+        options = _sort_options(client, "")
+        assert options[0] == ("", "Title", True)
+        assert "title" not in [value for value, _, _ in options]
+        assert not any(selected for _, _, selected in options[1:])
+
+    def test_with_a_search_the_default_is_relevance_and_sent_empty(self, client):
+        options = _sort_options(client, "q=hub")
+        assert options[0] == ("", "Relevance", True)
+        assert ("title", "Title", False) in options
+        assert ("evidence", "Strongest evidence first", False) in options
+
+    def test_a_chosen_order_stays_chosen(self, client):
+        assert ("title", "Title", True) in _sort_options(client, "q=hub&ordering=title")
+        assert ("evidence", "Strongest evidence first", True) in _sort_options(
+            client, "ordering=evidence"
+        )
+        assert _sort_options(client, "q=hub&ordering=relevance")[0][2]
+
+    def test_the_page_sends_no_ordering_by_default(self, client):
+        html = _search(client, "").content.decode()
+        assert '<option value="" selected>Title</option>' in html
+        html = _search(client, "q=hub").content.decode()
+        assert '<option value="" selected>Relevance</option>' in html
+
+
+def test_the_search_form_has_one_submit_button(client):
+    html = _search(client, "q=hub").content.decode()
+    form = html[html.index('id="search-form"') : html.index("</form>")]
+    assert form.count("<button") == 1
+    assert re.search(r'<button type="submit">Search</button>', form)

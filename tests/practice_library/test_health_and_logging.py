@@ -59,7 +59,7 @@ def test_each_request_is_logged_once_with_method_path_status_and_duration(
         client.get("/themes/?sort=name", HTTP_COOKIE="sessionid=abc123secret")
 
     (record,) = [r for r in caplog.records if r.name == "practice_library.requests"]
-    assert record.getMessage().startswith("GET /themes/?sort=name 200 ")
+    assert record.getMessage().startswith("127.0.0.1 GET /themes/?sort=name 200 ")
     assert record.getMessage().endswith("ms")
     assert "abc123secret" not in record.getMessage()
 

@@ -34,8 +34,10 @@ def test_theme_list_shows_each_theme_with_its_count(client, youth):
     }
     assert counts == {"Youth diversion": 3, "Empty theme": 0}
     html = response.content.decode()
-    assert "3 published initiatives" in html
-    assert "0 published initiatives" in html
+    # Each count is printed once, by its bar; the theme's card does not repeat it.
+    assert '<span class="bar-count">3<span class="visually-hidden"> initiatives' in html
+    assert '<span class="bar-count">0<span class="visually-hidden"> initiatives' in html
+    assert "published initiatives" not in html
 
 
 def test_theme_page_lists_published_initiatives_and_briefings(client, youth):

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from initiatives.content_files import ContentError
@@ -31,3 +32,6 @@ class Command(BaseCommand):
         except ContentError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(str(report)))
+        # The whole-library downloads follow the content at once, rather than
+        # after the delay of a build after changes.
+        call_command("build_downloads", if_stale=True, stdout=self.stdout)

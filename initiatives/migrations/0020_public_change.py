@@ -22,7 +22,7 @@ def record_published_entries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0015_initiative_real_first_index'),
+        ('initiatives', '0019_version_for_optimistic_locking'),
     ]
 
     operations = [
