@@ -26,7 +26,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## run: set up and serve the library on http://127.0.0.1:8000 with SQLite and the seed content.
 run: $(VENV)/.runtime-installed
-	@unset DATABASE_URL; export DJANGO_DEBUG=true; \
+	@unset DATABASE_URL; export DJANGO_DEBUG=true DJANGO_SITE_URL=http://$(HOST):$(PORT); \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) load_seed_content && \
 	$(MANAGE) build_downloads --if-stale && \

@@ -103,12 +103,19 @@ class FacetNamesField(forms.MultipleChoiceField):
     comma-separated (what people type), or both; each name once."""
 
     def to_python(self, value) -> list[str]:
-        values = value if isinstance(value, list | tuple) else [value or ""]
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
         names = (name.strip() for item in values for name in str(item).split(","))
-        return list(dict.fromkeys(name for name in names if name))
+        return list(dict.fromkeys(names))
 
     def validate(self, value) -> None:
         known = list(InitiativeFilterSet.facet_names())
+        if "" in value:
+            # ``facets=`` or ``facets=theme,``: a name left out by mistake.
+            raise forms.ValidationError(
+                f"A facet name is empty; choose from: {', '.join(known)}."
+            )
         unknown = [name for name in value if name not in known]
         if unknown:
             shown = ", ".join(repr(name[:40]) for name in unknown[:5])

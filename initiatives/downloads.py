@@ -305,7 +305,7 @@ def build_downloads() -> Manifest:
         # One pass over the library for both files.
         csv_file.write(csv_header())
         for initiative in export_rows(export_queryset(whole_library())):
-            row = export_row(initiative)
+            row = export_row(initiative, base_url=settings.SITE_URL)
             csv_file.write(csv_line(row))
             jsonl_file.write(jsonl_line(row))
             rows += 1

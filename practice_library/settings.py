@@ -634,6 +634,10 @@ CONTENT_VERSION_SOURCE = "initiatives.selectors.stored_content_version"
 # DOWNLOADS_BUILD_DELAY seconds, and by `manage.py build_downloads`. Every
 # app server must see the same folder (or run the command itself).
 DOWNLOADS_ROOT = Path(env_str("DOWNLOADS_ROOT") or BASE_DIR / "downloads")
+# The site's public address (scheme and host, e.g. https://library.example.org):
+# the files are built without a request, so their rows carry each entry's
+# full page address only when this is set, and its path otherwise.
+SITE_URL = env_str("DJANGO_SITE_URL").rstrip("/")
 DOWNLOADS_BUILD_AFTER_CHANGES = env_bool("DOWNLOADS_BUILD_AFTER_CHANGES", True)
 DOWNLOADS_BUILD_DELAY = env_float("DOWNLOADS_BUILD_DELAY", 10)
 # Downloads made on demand (filtered, or while the files are being rebuilt):

@@ -88,7 +88,10 @@ def _page_download(client, query: str = "") -> bytes:
 
 @pytest.mark.usefixtures("library")
 class TestBuilding:
-    def test_the_files_hold_what_the_unfiltered_page_download_holds(self, client):
+    def test_the_files_hold_what_the_unfiltered_page_download_holds(
+        self, client, settings
+    ):
+        settings.SITE_URL = "http://testserver"  # the address the client uses
         live = _page_download(client)  # nothing built yet: made on demand
 
         call_command("build_downloads")
@@ -143,7 +146,7 @@ class TestBuilding:
         before = build_downloads()
         contents = before.files["initiatives.csv"].path.read_bytes()
 
-        def fail(initiative):
+        def fail(initiative, **_):
             raise OperationalError("server closed the connection")
 
         monkeypatch.setattr(downloads, "export_row", fail)

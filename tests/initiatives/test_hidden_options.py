@@ -106,7 +106,7 @@ def _same_as_unknown(text: str, slug: str) -> str:
     return text.replace(slug, _unknown(slug))
 
 
-@pytest.mark.usefixtures("library")
+@pytest.mark.usefixtures("library", "no_rate_limits")
 def test_a_hidden_slug_is_an_unknown_one_everywhere(client):
     """Curators' data is not enumerated in the schema, so a well-formed slug
     no public row has matches nothing (200, no results), hidden or unknown."""
