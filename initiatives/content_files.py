@@ -98,9 +98,12 @@ TEXT = {"type": "string", "pattern": r"\S", "message": "must not be empty"}
 OPTIONAL_TEXT = {"type": "string"}
 HTTPS = {
     "type": "string",
-    "pattern": r"^https://[^\s/]+\.[^\s]+$",
+    # ASCII only, as a URI is: a curly quote copied from a page is written
+    # percent-encoded (%E2%80%99), so partners' validators accept it.
+    "pattern": r"^https://[!-.0-~]+\.[!-~]+$",
     "maxLength": 500,
-    "message": "must be a full web address starting with https://",
+    "message": "must be a full web address starting with https://, with any "
+    "character outside ASCII percent-encoded",
 }
 PARTIAL_DATE = {
     "type": ["string", "integer"],

@@ -343,7 +343,13 @@ MALFORMED = {
         ("https://www.kent-pcc.gov.uk/plan/", "http://www.kent-pcc.gov.uk/plan/"),
         "library.yaml: sources[0] (kent-plan-2022): url: "
         "'http://www.kent-pcc.gov.uk/plan/' must be a full web address starting "
-        "with https://",
+        "with https://, with any character outside ASCII percent-encoded",
+    ),
+    "address-not-ascii": (
+        ("https://www.kent-pcc.gov.uk/plan/", "https://www.kent-pcc.gov.uk/women’s/"),
+        "library.yaml: sources[0] (kent-plan-2022): url: "
+        "'https://www.kent-pcc.gov.uk/women’s/' must be a full web address starting "
+        "with https://, with any character outside ASCII percent-encoded",
     ),
     "missing-key": (
         ("    summary: The hub's outreach team.\n", ""),
