@@ -7,7 +7,10 @@ This module adds a worked example of a search, the ``facets`` parameter and
 the partners' API key scheme.
 """
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
 from initiatives.filters import InitiativeFilterSet
@@ -124,3 +127,21 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
                 "A wrong or revoked key is refused with 401, never read as no key.",
             },
         ]
+
+
+class SlugListSchema(OpenApiSerializerFieldExtension):
+    """A suggestion's lists of slugs as the server checks them: slugs, at
+    most ``max_length`` of them, at least one unless empty is allowed, so a
+    generated client (or schemathesis) never sends a list that is refused."""
+
+    target_class = "initiatives.serializers.SlugsField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(
+            self.target, direction, bypass_extensions=True
+        )
+        schema["items"] = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}
+        schema["maxItems"] = self.target.max_length
+        if not self.target.allow_empty:
+            schema["minItems"] = 1
+        return schema

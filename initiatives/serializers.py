@@ -895,6 +895,11 @@ class SlugChoiceField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ConsentField(serializers.BooleanField):
+    """A yes the server requires: documented as ``true`` only."""
+
+
 class SuggestionSubmissionSerializer(serializers.Serializer):
     """An initiative suggested by a partner, to become a draft for curators.
 
@@ -938,7 +943,7 @@ class SuggestionSubmissionSerializer(serializers.Serializer):
     submitter_organisation = TextField(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    consent = serializers.BooleanField(
+    consent = ConsentField(
         help_text="Must be true: the submitter agrees that the library keeps "
         "their name and e-mail address to follow the suggestion up."
     )

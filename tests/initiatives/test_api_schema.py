@@ -59,6 +59,22 @@ def test_every_filter_and_paging_parameter_is_documented(openapi):
     assert documented["format"]["schema"]["enum"] == ["csv", "json"]
 
 
+def test_a_suggestion_body_is_documented_as_the_server_checks_it(openapi):
+    """A generated client (or schemathesis) must not build a body the
+    server refuses: at least one area, at most 43, consent true only."""
+    body = openapi["components"]["schemas"]["SuggestionSubmissionRequest"]
+    areas, themes = body["properties"]["police_areas"], body["properties"]["themes"]
+
+    assert (areas["minItems"], areas["maxItems"]) == (1, 43)
+    assert "minItems" not in themes and themes["maxItems"] == 30
+    assert areas["items"]["pattern"] == themes["items"]["pattern"]
+    consent = body["properties"]["consent"]
+    # drf-spectacular names every enum as a component, referred to by allOf.
+    reference = consent.get("$ref") or consent["allOf"][0]["$ref"]
+    consent = openapi["components"]["schemas"][reference.rpartition("/")[2]]
+    assert consent.get("enum") == [True], consent
+
+
 def test_only_controlled_vocabularies_are_enumerated(openapi):
     """Curators' data (organisations, briefings, sources) grows every week: a
     client generated from the schema must not go stale, nor learn a slug."""
