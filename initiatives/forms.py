@@ -280,14 +280,100 @@ class WebAddressFormField(forms.URLField):
         super().__init__(**kwargs)
 
 
-class SuggestionForm(forms.Form):
-    """An initiative suggested by a PCC office or a practitioner.
+class PublicForm(forms.Form):
+    """A form anyone may send, with two quiet checks that keep robots out
+    without a third-party CAPTCHA: a field people never see (robots fill it
+    in), and a signed note of when the form was shown (robots send it within
+    a second or two), which the view lets through once only (``nonce_key``).
 
-    Two quiet checks keep robots out without a third-party CAPTCHA: a field
-    people never see (robots fill it in), and a signed note of when the form
-    was shown (robots send it within a second or two), which the view lets
-    through once only (``nonce``).
+    Both fields are added after the form's own, in ``__init__``, so a form's
+    fields keep their order. ``sent_thing`` names what is sent in the
+    messages; ``sent_key`` starts the cache key that remembers a note used.
     """
+
+    sent_thing = "form"
+    sent_key = "form-sent"
+
+    def __init__(
+        self, *args, min_seconds: float = 3, max_seconds: float = 86400, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.min_seconds = min_seconds
+        self.max_seconds = max_seconds
+        # The trap: hidden from people (and from screen readers), filled by robots.
+        self.fields["fax_number"] = forms.CharField(
+            label="Leave this empty", required=False, max_length=200
+        )
+        self.fields["fax_number"].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off"}
+        )
+        self.fields["started"] = forms.CharField(widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial["started"] = fill_time_token()
+
+    @property
+    def is_trapped(self) -> bool:
+        """Whether a robot filled in the hidden field (call after is_valid)."""
+        return bool(self.cleaned_data.get("fax_number"))
+
+    def clean_started(self) -> float:
+        too_long = (
+            f"This form was open for too long. Please check your {self.sent_thing} "
+            "and send it again."
+        )
+        try:
+            moment, nonce = signing.loads(
+                self.cleaned_data["started"],
+                salt=SUGGESTION_FORM_SALT,
+                max_age=datetime.timedelta(seconds=self.max_seconds),
+            )
+            shown_at = float(moment)
+            if not isinstance(nonce, str) or not FORM_NONCE.fullmatch(nonce):
+                raise ValueError("not a nonce")
+        except signing.SignatureExpired:
+            raise forms.ValidationError(too_long) from None
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                f"Please send the {self.sent_thing} from the form on this page."
+            ) from None
+        if time.time() - shown_at > self.max_seconds:
+            raise forms.ValidationError(too_long)
+        if time.time() - shown_at < self.min_seconds:
+            raise forms.ValidationError(
+                f"That was sent very quickly. Please check your {self.sent_thing} "
+                "and send it again."
+            )
+        self.nonce = nonce
+        return shown_at
+
+    @property
+    def nonce_key(self) -> str:
+        """The cache key that remembers this form was sent (after is_valid)."""
+        return f"{self.sent_key}:{self.nonce}"
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        # Text that is not text (bytes that were not UTF-8, such as a lone
+        # surrogate) is refused, as the API refuses it, not kept as "�". The
+        # trap says nothing: whatever fills it is dropped anyway.
+        for name, value in list(cleaned.items()):
+            readable = name == "fax_number" or not isinstance(value, str)
+            problem = None if readable else unreadable([value])
+            if problem:
+                self.add_error(name, problem)
+        return cleaned
+
+    def add_error(self, field, error):
+        # The timing check is about the whole form, not a field people see.
+        super().add_error(None if field == "started" else field, error)
+
+
+class SuggestionForm(PublicForm):
+    """An initiative suggested by a PCC office or a practitioner."""
+
+    sent_thing = "suggestion"
+    sent_key = "suggestion-form-sent"
 
     title = forms.CharField(
         max_length=200, help_text="The name the initiative goes by locally."
@@ -333,79 +419,3 @@ class SuggestionForm(forms.Form):
         "organisation to follow up this suggestion. They are never published.",
         error_messages={"required": "Tick the box so that we may keep your details."},
     )
-    # The trap: hidden from people (and from screen readers), filled by robots.
-    fax_number = forms.CharField(
-        label="Leave this empty", required=False, max_length=200
-    )
-    started = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(
-        self, *args, min_seconds: float = 3, max_seconds: float = 86400, **kwargs
-    ):
-        super().__init__(*args, **kwargs)
-        self.min_seconds = min_seconds
-        self.max_seconds = max_seconds
-        self.fields["fax_number"].widget.attrs.update(
-            {"tabindex": "-1", "autocomplete": "off"}
-        )
-        if not self.is_bound:
-            self.initial["started"] = fill_time_token()
-
-    @property
-    def is_trapped(self) -> bool:
-        """Whether a robot filled in the hidden field (call after is_valid)."""
-        return bool(self.cleaned_data.get("fax_number"))
-
-    def clean_started(self) -> float:
-        try:
-            moment, nonce = signing.loads(
-                self.cleaned_data["started"],
-                salt=SUGGESTION_FORM_SALT,
-                max_age=datetime.timedelta(seconds=self.max_seconds),
-            )
-            shown_at = float(moment)
-            if not isinstance(nonce, str) or not FORM_NONCE.fullmatch(nonce):
-                raise ValueError("not a nonce")
-        except signing.SignatureExpired:
-            raise forms.ValidationError(
-                "This form was open for too long. Please check your suggestion "
-                "and send it again."
-            ) from None
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                "Please send the suggestion from the form on this page."
-            ) from None
-        if time.time() - shown_at > self.max_seconds:
-            raise forms.ValidationError(
-                "This form was open for too long. Please check your suggestion "
-                "and send it again."
-            )
-        if time.time() - shown_at < self.min_seconds:
-            raise forms.ValidationError(
-                "That was sent very quickly. Please check your suggestion and "
-                "send it again."
-            )
-        self.nonce = nonce
-        return shown_at
-
-    @property
-    def nonce_key(self) -> str:
-        """The cache key that remembers this form was sent (after is_valid)."""
-        return f"suggestion-form-sent:{self.nonce}"
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        # Text that is not text (bytes that were not UTF-8, such as a lone
-        # surrogate) is refused, as the API refuses it, not kept as "�". The
-        # trap says nothing: whatever fills it is dropped anyway.
-        for name, value in list(cleaned.items()):
-            readable = name == "fax_number" or not isinstance(value, str)
-            problem = None if readable else unreadable([value])
-            if problem:
-                self.add_error(name, problem)
-        return cleaned
-
-    def add_error(self, field, error):
-        # The timing check is about the whole form, not a field people see.
-        super().add_error(None if field == "started" else field, error)
