@@ -1,9 +1,10 @@
-"""Forms: curation in the admin and the visitors' search page."""
+"""Forms: curation in the admin, and the forms visitors send."""
 
 import datetime
 import re
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core import signing
@@ -11,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 
 from initiatives.models import (
+    PROBLEM_REPORT_MAX_LENGTH,
     Briefing,
     Funding,
     GovernancePeriod,
     Initiative,
     PoliceArea,
+    ProblemReport,
     Source,
 )
 from initiatives.partial_dates import (
@@ -419,3 +422,87 @@ class SuggestionForm(PublicForm):
         "organisation to follow up this suggestion. They are never published.",
         error_messages={"required": "Tick the box so that we may keep your details."},
     )
+
+
+PAGE_ADDRESS_MAX_LENGTH = 500
+
+
+def site_path(address: str, host: str) -> str | None:
+    """The path (and query) of ``address`` when it names a page on this site
+    (a path such as ``/initiatives/``, or a whole address on ``host``), else
+    None: another site, a scheme other than http(s), or text no address has."""
+    address = address.strip()
+    if (
+        not address
+        or len(address) > PAGE_ADDRESS_MAX_LENGTH
+        or unreadable([address])
+        # Browsers read a backslash as a slash: "/\\evil.example" is off site.
+        or any(character < " " or character in "\\\x7f" for character in address)
+    ):
+        return None
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # such as an unclosed "[" in the host
+        return None
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() != (
+            host.lower()
+        ):
+            return None
+    elif not address.startswith("/") or address.startswith("//"):
+        return None
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+class ProblemReportForm(PublicForm):
+    """A problem with the website, reported by a visitor."""
+
+    sent_thing = "report"
+    sent_key = "problem-report-sent"
+
+    kind = forms.ChoiceField(
+        label="What kind of problem is it?",
+        choices=ProblemReport.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of problem it is."},
+    )
+    description = forms.CharField(
+        label="What went wrong?",
+        max_length=PROBLEM_REPORT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you were doing, what happened and what you expected. If "
+        "it matters, say what you use, such as a screen reader or zoom. Please "
+        "leave out personal information.",
+        error_messages={"required": "Tell us what went wrong."},
+    )
+    page = forms.CharField(
+        label="Address of the page (optional)",
+        required=False,
+        max_length=PAGE_ADDRESS_MAX_LENGTH,
+        help_text="The page the problem is on: its address from your browser, or "
+        "its path, such as /initiatives/.",
+    )
+    reply_email = forms.EmailField(
+        label="Your e-mail address (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only if you would like a reply. It is used only to answer "
+        "this report and is never published.",
+    )
+
+    def __init__(self, *args, site_host: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_host = site_host
+
+    def clean_page(self) -> str:
+        address = self.cleaned_data["page"]
+        if not address:
+            return ""
+        path = site_path(address, self.site_host)
+        if path is None:
+            raise ValidationError(
+                "Enter the address of a page on this website, such as "
+                f"/initiatives/ or https://{self.site_host}/initiatives/."
+            )
+        return path

@@ -55,7 +55,13 @@ from initiatives.downloads import (
 )
 from initiatives.exports import EXPORT_HEADER, export_row
 from initiatives.filters import InitiativeFilterSet, SourceFilterSet
-from initiatives.forms import MapThemeForm, SuggestionForm, fill_time_token
+from initiatives.forms import (
+    MapThemeForm,
+    ProblemReportForm,
+    SuggestionForm,
+    fill_time_token,
+    site_path,
+)
 from initiatives.metadata import (
     briefing_citation,
     briefing_document_citation,
@@ -71,6 +77,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     Organisation,
     PoliceArea,
+    ProblemReport,
     Source,
 )
 from initiatives.pictures import area_theme_matrix, bar_chart, cartogram
@@ -780,6 +787,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         # Filtered searches and whole-library downloads are endless for a
         # crawler; every entry is in the sitemap instead.
         f"Disallow: {reverse('initiatives:list')}?",
+        # The footer links every page's own report form (?page=...): one is
+        # enough for a crawler.
+        f"Disallow: {reverse('initiatives:report-problem')}?",
         f"Disallow: {reverse('initiatives:export-csv')}",
         f"Disallow: {reverse('initiatives:export-json')}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
@@ -897,3 +907,65 @@ class SuggestView(PublicFormView):
 
 class SuggestThanksView(TemplateView):
     template_name = "initiatives/suggestion_thanks.html"
+
+
+class ProblemReportView(PublicFormView):
+    """Report a problem with the website: the accessibility statement's
+    default way to reach the team, kept for curators in the admin.
+
+    ``?kind=`` chooses the kind of problem and ``?page=`` (or, failing that,
+    the page the visitor came from) fills in the page's address, but only
+    with a page of this site. Limited to PROBLEM_REPORT_RATE_LIMIT an hour
+    from one address.
+    """
+
+    template_name = "initiatives/problem_report_form.html"
+    form_class = ProblemReportForm
+    rate_key_prefix = "problem-report-rate"
+    sent_already = (
+        "This form has been sent already. If this is another problem, check "
+        "your report and send it again."
+    )
+    success_url_name = "initiatives:report-problem-thanks"
+
+    def rate_limit(self) -> int:
+        return settings.PROBLEM_REPORT_RATE_LIMIT
+
+    def rate_window(self) -> int:
+        return settings.PROBLEM_REPORT_RATE_WINDOW
+
+    def form_options(self) -> dict[str, Any]:
+        return {
+            "min_seconds": settings.PROBLEM_REPORT_MIN_SECONDS,
+            "site_host": self.request.get_host(),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        kind = self.request.GET.get("kind", "")
+        if kind in ProblemReport.Kind.values:
+            initial["kind"] = kind
+        host = self.request.get_host()
+        here = reverse("initiatives:report-problem")
+        for address in (
+            self.request.GET.get("page", ""),
+            self.request.headers.get("referer", ""),
+        ):
+            path = site_path(address, host)
+            if path is not None and not path.startswith(here):
+                initial["page"] = path
+                break
+        return initial
+
+    def save(self, form) -> None:
+        data = form.cleaned_data
+        ProblemReport.objects.create(
+            kind=data["kind"],
+            description=data["description"].strip(),
+            page=data["page"],
+            reply_email=data["reply_email"],
+        )
+
+
+class ProblemReportThanksView(TemplateView):
+    template_name = "initiatives/problem_report_thanks.html"
