@@ -76,6 +76,32 @@ def content_validators(
     )
 
 
+def result_validators(
+    request: HttpRequest,
+    variant: str,
+    results: str,
+    *,
+    last_modified: datetime.datetime,
+) -> Validators:
+    """The validators of an answer worked out from what it shows.
+
+    ``results`` describes the answer's content completely but cheaply: for
+    a page of entries, the total, each row's id with its latest public
+    change, and anything else printed beside them. The ETag then changes
+    only when this answer does, not with every public change. A list cannot
+    know when an entry left it, so ``last_modified`` must be a time that
+    any change to the answer moves forward (the library's latest public
+    change): If-None-Match is the precise validator, If-Modified-Since the
+    conservative one.
+    """
+    digest = hashlib.sha256(
+        f"{request.build_absolute_uri()}\n{variant}\n{results}".encode()
+    ).hexdigest()[:40]
+    return Validators(
+        etag=f'W/"r-{digest}"', last_modified=last_modified.replace(microsecond=0)
+    )
+
+
 def set_validators(
     response: HttpResponseBase, validators: Validators, *, max_age: int | None = None
 ) -> None:
