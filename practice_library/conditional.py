@@ -102,6 +102,35 @@ def result_validators(
     )
 
 
+def _recall_key(request: HttpRequest, variant: str) -> str:
+    number, _ = current_version()
+    digest = hashlib.sha256(
+        f"{number}\n{request.build_absolute_uri()}\n{variant}".encode()
+    ).hexdigest()[:40]
+    return f"result-validators:{digest}"
+
+
+def recalled_result_validators(request: HttpRequest, variant: str) -> Validators | None:
+    """The validators ``result_validators`` gave this request's answer at the
+    current content version, if the result cache remembers them.
+
+    Within one content version nothing public changes, so neither does the
+    answer: its 304, and its stored answer, need no query at all.
+    """
+    if not result_cache.enabled():
+        return None
+    return cache.get(_recall_key(request, variant))
+
+
+def remember_result_validators(
+    request: HttpRequest, variant: str, validators: Validators
+) -> None:
+    if result_cache.enabled():
+        cache.set(
+            _recall_key(request, variant), validators, settings.RESULT_CACHE_SECONDS
+        )
+
+
 def set_validators(
     response: HttpResponseBase, validators: Validators, *, max_age: int | None = None
 ) -> None:

@@ -39,6 +39,8 @@ from practice_library.conditional import (
     Validators,
     conditional_response,
     content_validators,
+    recalled_result_validators,
+    remember_result_validators,
     result_validators,
     set_validators,
     store_answer,
@@ -220,7 +222,13 @@ class ConditionalContentMixin:
         # DRF's initial() calls this last, once the key and format are known.
         if request.method in CONDITIONAL_METHODS:
             if self.keys_on_results():
-                if CONDITIONAL_HEADERS.intersection(request.META):
+                variant = api_variant(request.accepted_renderer.format)
+                self.validators = recalled_result_validators(request, variant)
+                if self.validators is not None:
+                    early = conditional_response(request, self.validators)
+                    if early is not None:
+                        raise _Answered(early)
+                elif CONDITIONAL_HEADERS.intersection(request.META):
                     # Whether this is a 304, which is not counted, is known
                     # only once the results are: answer_from_results decides.
                     self._throttles_deferred = True
@@ -241,16 +249,18 @@ class ConditionalContentMixin:
         """Set a list's validators from a description of its results
         (``practice_library.conditional.result_validators``), and answer
         early when they settle it: a 304 (not counted against the rate
-        limit), else the stored answer. None: the view renders the answer."""
+        limit), else the stored answer. None: the view renders the answer.
+
+        The validators are remembered for the content version, so that a
+        repeated request, or its 304, is answered before any query."""
         request = self.request  # type: ignore[attr-defined]
         if request.method not in CONDITIONAL_METHODS:
             return None
+        variant = api_variant(request.accepted_renderer.format)
         self.validators = result_validators(
-            request,
-            api_variant(request.accepted_renderer.format),
-            results,
-            last_modified=current_version()[1],
+            request, variant, results, last_modified=current_version()[1]
         )
+        remember_result_validators(request, variant, self.validators)
         early = conditional_response(request, self.validators)
         if early is not None:
             return early
