@@ -36,7 +36,13 @@ from initiatives.filters import (
     InitiativeFilterSet,
     SourceFilterSet,
 )
-from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
+from initiatives.models import (
+    Briefing,
+    Initiative,
+    PartnerApiKey,
+    Suggestion,
+    listed_relations,
+)
 from initiatives.openapi import FACETS_PARAMETER, INITIATIVE_PAGE_EXAMPLE
 from initiatives.search import search_initiatives
 from initiatives.selectors import (
@@ -197,6 +203,10 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
         results = search.results
         if self.wants_csv():
             results = with_export_relations(results)
+        else:
+            results = results.prefetch_related(None).prefetch_related(
+                *listed_relations(as_lists=True)
+            )
         page = self.paginator.paginate_queryset(
             results, request, self, result_key=search.result_key
         )

@@ -29,6 +29,7 @@ from initiatives.models.library import (
     Source,
     SourceQuerySet,
     ToolkitLink,
+    listed_relations,
 )
 from initiatives.models.places import (
     GovernanceKind,
@@ -49,6 +50,7 @@ from initiatives.models.platform import (
 
 __all__ = [
     "LIST_DEFERRED",
+    "listed_relations",
     "REVIEW_INTERVAL",
     "Briefing",
     "BriefingMention",
