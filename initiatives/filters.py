@@ -612,6 +612,10 @@ class InitiativeFilterSet(FilterSet):
         """Every chosen filter, then the ordering: django-filter's ``qs``."""
         return self.order(self.narrow(queryset))
 
+    def chosen(self, name: str) -> bool:
+        """Whether the valid filterset's filter ``name`` selects anything."""
+        return _chosen(self.form.cleaned_data.get(name))
+
     def narrow(
         self,
         queryset: QuerySet[Initiative],
