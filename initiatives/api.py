@@ -10,8 +10,9 @@ shares (paging, formats, conditional GET, errors) is in
 """
 
 import datetime
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,10 +36,17 @@ from initiatives.filters import (
     InitiativeFilterSet,
     SourceFilterSet,
 )
-from initiatives.models import Briefing, Initiative, PartnerApiKey, Suggestion
+from initiatives.models import (
+    Briefing,
+    Initiative,
+    PartnerApiKey,
+    Suggestion,
+    listed_relations,
+)
 from initiatives.openapi import FACETS_PARAMETER, INITIATIVE_PAGE_EXAMPLE
 from initiatives.search import search_initiatives
 from initiatives.selectors import (
+    latest_public_changes,
     public_briefing_details,
     public_changes,
     public_entry_change,
@@ -158,6 +166,9 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
     schema_noun = "initiative"
 
     filterset_class = InitiativeFilterSet
+    # A poller of one area's entries is not sent them again when another
+    # area's change: the list's validators come from what it shows.
+    list_validators_from_results = True
 
     def schema_parameters(self, action: str) -> list[OpenApiParameter]:
         if action == "list":
@@ -192,6 +203,10 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
         results = search.results
         if self.wants_csv():
             results = with_export_relations(results)
+        else:
+            results = results.prefetch_related(None).prefetch_related(
+                *listed_relations(as_lists=True)
+            )
         page = self.paginator.paginate_queryset(
             results, request, self, result_key=search.result_key
         )
@@ -209,7 +224,24 @@ class InitiativeViewSet(PublicReadOnlyViewSet):
             extra["withdrawn"] = TombstoneSerializer(
                 withdrawn_initiatives(updated_since), many=True
             ).data
+        early = self.answer_from_results(self.results_shown(page, extra))
+        if early is not None:
+            return early
         return self.page_response(page, **extra)
+
+    def results_shown(self, page: Sequence[Initiative], extra: dict[str, Any]) -> str:
+        """What this page of the list shows, for its validators: the total,
+        each row's id and latest public change (any edit of what a row shows
+        writes one), and the facets, correction and tombstones beside them,
+        which are already worked out. The page's number and size are in the
+        address."""
+        latest = latest_public_changes(entry.pk for entry in page)
+        shown = {
+            "count": self.paginator.count,
+            "rows": [[entry.pk, latest.get(entry.pk)] for entry in page],
+            **extra,
+        }
+        return json.dumps(shown, sort_keys=True, default=str)
 
     def entry_version(self) -> Version | None:
         """An entry's validators come from its latest public change, which

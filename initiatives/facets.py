@@ -8,10 +8,14 @@ Pages and API share this module, so their numbers are the same.
 When searching, the words are matched once (``full_text.matching_ids``) and
 every facet starts from those ids, with its other filters, instead of
 matching the words again in a subquery of its own (issue 16: the facet that
-ignores a selective filter matched them against every row). Each facet's
-counts then take one query, which starts from the link rows of the
-matching initiatives (an index lookup each) rather than from every link row
-in the library, so its cost follows the size of the results; facets whose
+ignores a selective filter matched them against every row). The entries a
+facet counts among are then found once for all facets whose own filter is
+not chosen (they are the results), and once more for each facet whose own
+filter is, as a list of ids. Each facet's counts take one query among those
+ids (one array parameter), which starts from the link rows of those
+initiatives (an index lookup each, or one hashed pass) rather than from
+every link row in the library, so its cost follows the size of the results;
+facets whose
 options are rows (themes, areas, target groups, briefings) read those rows in
 one more, small query. The counts are kept in the result cache
 (``practice_library.result_cache``) under the content version and every filter but
@@ -112,13 +116,27 @@ def facet_counts(
                 )
             return among(filterset.narrow(queryset, without={name, "q"}), matched)
 
-        return {
-            name: filterset.filters[name].count(narrowed(name).order_by().values("pk"))
-            for name in missing
-        }
+        # Every facet whose own filter is not chosen counts among the same
+        # entries, the results: they are found once, and each facet counts
+        # among their ids (an array: an index lookup per id, or one hashed
+        # pass) instead of finding them again in a subquery of its own.
+        results: list[list[int]] = []
+
+        def ids(name: str) -> list[int]:
+            if filterset.chosen(name):
+                return _ids(narrowed(name))
+            if not results:
+                results.append(_ids(narrowed(name)))
+            return results[0]
+
+        return {name: filterset.filters[name].count(ids(name)) for name in missing}
 
     counted = cached_many(keys, count)
     return {name: _with_selection(name, counted[name], filterset) for name in names}
+
+
+def _ids(initiatives: QuerySet[Initiative]) -> list[int]:
+    return list(initiatives.order_by().values_list("pk", flat=True))
 
 
 def _with_selection(
@@ -149,7 +167,7 @@ def _link_counts(
     ``distinct`` when one initiative may link to an option more than once.
     """
     rows = (
-        links._default_manager.filter(initiative__in=matching)
+        among(links._default_manager.all(), matching, "initiative_id")
         .order_by()
         .values(option)
         .annotate(matching_count=Count("initiative", distinct=distinct))
@@ -201,7 +219,7 @@ def area_attribute(attribute: str, choices):
 
 def statuses(matching):
     rows = (
-        Initiative.objects.filter(pk__in=matching)
+        among(Initiative.objects.all(), matching)
         .order_by()
         .values("status")
         .annotate(matching_count=Count("pk"))
@@ -212,7 +230,7 @@ def statuses(matching):
 
 def evidence(matching):
     rows = (
-        Initiative.objects.filter(pk__in=matching)
+        among(Initiative.objects.all(), matching)
         .order_by()
         .values("evidence_stage")
         .annotate(matching_count=Count("pk"))
@@ -228,7 +246,7 @@ def evidence(matching):
 
 def _by_field(matching, field: str, choices) -> list[FacetOption]:
     rows = (
-        Initiative.objects.filter(pk__in=matching)
+        among(Initiative.objects.all(), matching)
         .order_by()
         .values(field)
         .annotate(matching_count=Count("pk"))
@@ -249,7 +267,7 @@ def _toolkit_links(matching, *fields: str) -> list[tuple]:
     links: a few rows per initiative at most, counted here, so that "any
     toolkit" and each toolkit come from one query."""
     return list(
-        ToolkitLink.objects.filter(initiative__in=matching)
+        among(ToolkitLink.objects.all(), matching, "initiative_id")
         .order_by()
         .values_list(*fields, "initiative_id")
         .distinct()
@@ -297,7 +315,7 @@ def briefings(matching):
 def organisations(matching):
     """Only the organisations with matches, the most first."""
     rows = (
-        InitiativeOrganisation.objects.filter(initiative__in=matching)
+        among(InitiativeOrganisation.objects.all(), matching, "initiative_id")
         .order_by()
         .values_list("organisation__slug", "organisation__name")
         .annotate(

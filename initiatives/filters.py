@@ -57,6 +57,7 @@ from initiatives.models import (
     ToolkitLink,
 )
 from initiatives.selectors import DEMO_LAST, demo_shown, public_organisations
+from practice_library.filters import FilterSet
 from practice_library.parameters import ParameterForm, as_query_dict
 from themes.models import Theme
 
@@ -332,7 +333,7 @@ TOOLKIT_RATING_HELP = (
 )
 
 
-class InitiativeFilterSet(django_filters.FilterSet):
+class InitiativeFilterSet(FilterSet):
     q = extend_schema_field(
         {
             "type": "string",
@@ -611,6 +612,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
         """Every chosen filter, then the ordering: django-filter's ``qs``."""
         return self.order(self.narrow(queryset))
 
+    def chosen(self, name: str) -> bool:
+        """Whether the valid filterset's filter ``name`` selects anything."""
+        return _chosen(self.form.cleaned_data.get(name))
+
     def narrow(
         self,
         queryset: QuerySet[Initiative],
@@ -757,7 +762,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
         )
 
 
-class BriefingFilterSet(django_filters.FilterSet):
+class BriefingFilterSet(FilterSet):
     """The one filter of the briefings in the API: changes since a moment."""
 
     updated_since = MomentFilter(
@@ -773,7 +778,7 @@ class BriefingFilterSet(django_filters.FilterSet):
         form = ParameterForm
 
 
-class SourceFilterSet(django_filters.FilterSet):
+class SourceFilterSet(FilterSet):
     """The filters of the sources' page and of ``/api/v1/sources/``."""
 
     kind = django_filters.MultipleChoiceFilter(

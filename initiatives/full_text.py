@@ -26,6 +26,7 @@ matches, ranks, highlights and suggests.
 
 import re
 import shlex
+from typing import TypeVar
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -35,7 +36,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connections
-from django.db.models import F, FloatField, Lookup, Q, QuerySet, Value
+from django.db.models import F, FloatField, Lookup, Model, Q, QuerySet, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,6 +59,9 @@ SEARCH_DOCUMENT = (
     + SearchVector("description", config=SEARCH_CONFIG, weight="C")
     + SearchVector("search_keywords", config=SEARCH_CONFIG, weight="D")
 )
+
+
+M = TypeVar("M", bound=Model)
 
 
 def uses_postgresql(queryset: QuerySet) -> bool:
@@ -121,13 +125,17 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY({rhs}::bigint[])", [*lhs_params, *rhs_params]
 
 
-def among(queryset: QuerySet[Initiative], ids: list[int]) -> QuerySet[Initiative]:
-    """Narrow to the entries whose ids are in ``ids`` (from ``matching_ids``).
+def among(queryset: QuerySet[M], ids: list[int], field: str = "pk") -> QuerySet[M]:
+    """Narrow to the rows whose ``field`` (an initiative's id) is in ``ids``
+    (from ``matching_ids``, say).
 
-    One array parameter rather than ``pk__in``: a broad search has tens of
-    thousands of matches, and PostgreSQL hashes a long ``= ANY`` array.
+    One array parameter rather than ``pk__in`` on PostgreSQL: a broad search
+    has tens of thousands of matches, and PostgreSQL hashes a long ``= ANY``
+    array. SQLite has no arrays, and its libraries are small.
     """
-    return queryset.filter(_AnyOf(F("pk"), ids))
+    if not uses_postgresql(queryset):
+        return queryset.filter(**{f"{field}__in": ids})
+    return queryset.filter(_AnyOf(F(field), ids))
 
 
 def with_snippets(queryset: QuerySet[Initiative], text: str) -> QuerySet[Initiative]:

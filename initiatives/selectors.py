@@ -171,6 +171,17 @@ def public_entry_change(slug: str) -> PublicChange | None:
     )
 
 
+def latest_public_changes(initiative_ids: Iterable[int]) -> dict[int, int]:
+    """Each initiative's latest public change (its position in the changes
+    feed), by id: one indexed query. A list's validators come from these."""
+    return dict(
+        PublicChange.objects.filter(initiative_id__in=list(initiative_ids))
+        .values("initiative_id")
+        .annotate(latest=Max("id"))
+        .values_list("initiative_id", "latest")
+    )
+
+
 def withdrawn_initiatives(since: datetime.datetime) -> QuerySet[Initiative]:
     """Initiatives that were public and left public view since a moment.
 

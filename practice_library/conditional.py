@@ -76,6 +76,61 @@ def content_validators(
     )
 
 
+def result_validators(
+    request: HttpRequest,
+    variant: str,
+    results: str,
+    *,
+    last_modified: datetime.datetime,
+) -> Validators:
+    """The validators of an answer worked out from what it shows.
+
+    ``results`` describes the answer's content completely but cheaply: for
+    a page of entries, the total, each row's id with its latest public
+    change, and anything else printed beside them. The ETag then changes
+    only when this answer does, not with every public change. A list cannot
+    know when an entry left it, so ``last_modified`` must be a time that
+    any change to the answer moves forward (the library's latest public
+    change): If-None-Match is the precise validator, If-Modified-Since the
+    conservative one.
+    """
+    digest = hashlib.sha256(
+        f"{request.build_absolute_uri()}\n{variant}\n{results}".encode()
+    ).hexdigest()[:40]
+    return Validators(
+        etag=f'W/"r-{digest}"', last_modified=last_modified.replace(microsecond=0)
+    )
+
+
+def _recall_key(request: HttpRequest, variant: str) -> str:
+    number, _ = current_version()
+    digest = hashlib.sha256(
+        f"{number}\n{request.build_absolute_uri()}\n{variant}".encode()
+    ).hexdigest()[:40]
+    return f"result-validators:{digest}"
+
+
+def recalled_result_validators(request: HttpRequest, variant: str) -> Validators | None:
+    """The validators ``result_validators`` gave this request's answer at the
+    current content version, if the result cache remembers them.
+
+    Within one content version nothing public changes, so neither does the
+    answer: its 304, and its stored answer, need no query at all.
+    """
+    if not result_cache.enabled():
+        return None
+    return cache.get(_recall_key(request, variant))
+
+
+def remember_result_validators(
+    request: HttpRequest, variant: str, validators: Validators
+) -> None:
+    if result_cache.enabled():
+        cache.set(
+            _recall_key(request, variant), validators, settings.RESULT_CACHE_SECONDS
+        )
+
+
 def set_validators(
     response: HttpResponseBase, validators: Validators, *, max_age: int | None = None
 ) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django_filters import FilterSet
@@ -39,11 +39,14 @@ from practice_library.conditional import (
     Validators,
     conditional_response,
     content_validators,
+    recalled_result_validators,
+    remember_result_validators,
+    result_validators,
     set_validators,
     store_answer,
     stored_answer,
 )
-from practice_library.content_version import Version, cached_version
+from practice_library.content_version import Version, cached_version, current_version
 from practice_library.filters import FilterBackend, raise_for_parameters
 from practice_library.openapi import FORMAT, PAGING, slug_parameter
 from practice_library.paging import (
@@ -58,6 +61,15 @@ from practice_library.parameters import more_than_one, unknown_parameters
 from practice_library.renderers import CSVRenderer, Table
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+# The request headers that can make an answer a 304 (or a 412).
+CONDITIONAL_HEADERS = frozenset(
+    {
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_MATCH",
+        "HTTP_IF_UNMODIFIED_SINCE",
+    }
+)
 
 
 class ContentNegotiation(DefaultContentNegotiation):
@@ -133,6 +145,12 @@ class ValidatedPageNumberPagination(PageNumberPagination):
         assert self.page is not None
         return self.page.number
 
+    @property
+    def count(self) -> int:
+        """How many entries the whole list has."""
+        assert self.page is not None
+        return self.page.paginator.count
+
     def links(self) -> dict[str, str]:
         """RFC 8288 Link and X-Total-Count headers, for JSON and CSV alike."""
         assert self.page is not None
@@ -186,6 +204,10 @@ class ConditionalContentMixin:
     """
 
     validators: Validators | None = None
+    #: Whether the list's validators come from its own results
+    #: (``answer_from_results``) rather than from the content version.
+    list_validators_from_results = False
+    _throttles_deferred = False
 
     def entry_version(self) -> Version | None:
         """The version of what this answer shows, when it is one entry's:
@@ -193,19 +215,61 @@ class ConditionalContentMixin:
         not with every public change. None: the content version keys them."""
         return None
 
+    def keys_on_results(self) -> bool:
+        return self.list_validators_from_results and self.action == "list"  # type: ignore[attr-defined]
+
     def check_throttles(self, request):
         # DRF's initial() calls this last, once the key and format are known.
         if request.method in CONDITIONAL_METHODS:
-            variant = api_variant(request.accepted_renderer.format)
-            entry = self.entry_version()
-            if entry is not None:
-                # Its own namespace: an entry's number is not a content version.
-                variant += ":entry"
-            self.validators = content_validators(request, variant, version=entry)
-            early = conditional_response(request, self.validators)
-            if early is not None:
-                raise _Answered(early)
+            if self.keys_on_results():
+                variant = api_variant(request.accepted_renderer.format)
+                self.validators = recalled_result_validators(request, variant)
+                if self.validators is not None:
+                    early = conditional_response(request, self.validators)
+                    if early is not None:
+                        raise _Answered(early)
+                elif CONDITIONAL_HEADERS.intersection(request.META):
+                    # Whether this is a 304, which is not counted, is known
+                    # only once the results are: answer_from_results decides.
+                    self._throttles_deferred = True
+                    return
+            else:
+                variant = api_variant(request.accepted_renderer.format)
+                entry = self.entry_version()
+                if entry is not None:
+                    # Its own namespace: an entry's number is not a content version.
+                    variant += ":entry"
+                self.validators = content_validators(request, variant, version=entry)
+                early = conditional_response(request, self.validators)
+                if early is not None:
+                    raise _Answered(early)
         super().check_throttles(request)  # type: ignore[misc]
+
+    def answer_from_results(self, results: str) -> HttpResponseBase | None:
+        """Set a list's validators from a description of its results
+        (``practice_library.conditional.result_validators``), and answer
+        early when they settle it: a 304 (not counted against the rate
+        limit), else the stored answer. None: the view renders the answer.
+
+        The validators are remembered for the content version, so that a
+        repeated request, or its 304, is answered before any query."""
+        request = self.request  # type: ignore[attr-defined]
+        if request.method not in CONDITIONAL_METHODS:
+            return None
+        variant = api_variant(request.accepted_renderer.format)
+        self.validators = result_validators(
+            request, variant, results, last_modified=current_version()[1]
+        )
+        remember_result_validators(request, variant, self.validators)
+        early = conditional_response(request, self.validators)
+        if early is not None:
+            return early
+        if self._throttles_deferred:
+            self._throttles_deferred = False
+            super().check_throttles(request)  # type: ignore[misc]
+        if request.accepted_renderer.format == "api":  # the browsable API
+            return None
+        return stored_answer(self.validators)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -318,6 +382,9 @@ class NotModifiedMiddleware:
             and issubclass(view_class, ConditionalContentMixin)
         ):
             return None
+        actions = getattr(view, "actions", None) or {}
+        if view_class.list_validators_from_results and actions.get("get") == "list":
+            return None  # its validators need its results: the view decides
         version = cached_version()
         if version is None:
             return None

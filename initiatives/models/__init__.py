@@ -37,6 +37,7 @@ from initiatives.models.library import (
     Source,
     SourceQuerySet,
     ToolkitLink,
+    listed_relations,
 )
 from initiatives.models.places import (
     GovernanceKind,
@@ -58,6 +59,7 @@ from initiatives.models.platform import (
 __all__ = [
     "LIST_DEFERRED",
     "PROBLEM_REPORT_MAX_LENGTH",
+    "listed_relations",
     "REVIEW_INTERVAL",
     "Briefing",
     "BriefingMention",

@@ -757,8 +757,9 @@ def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_quer
         make_initiative(themes=[make_theme(), make_theme()])
     current_version()  # read once; later reads come from the cache
 
-    # 1: count for pagination, 2: the page, 3: their police areas, 4: themes.
-    with django_assert_num_queries(4):
+    # 1: count for pagination, 2: the page, 3: their police areas, 4: themes,
+    # 5: their latest public changes (the list's ETag).
+    with django_assert_num_queries(5):
         assert client.get(f"{LIST}?page_size=100").status_code == 200
 
     for _ in range(20):
@@ -767,7 +768,7 @@ def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_quer
             themes=[make_theme()],
         )
     current_version()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(client.get(f"{LIST}?page_size=100").json()["results"]) == 23
 
 
@@ -783,8 +784,9 @@ def test_filtered_list_with_facets_and_sync_has_a_fixed_query_count(
     # 1: the theme slugs, 2: the police area slugs (validating the filters),
     # 3: count, 4: the page, 5: its police areas, 6: its themes,
     # 7-11: the facets (counts for each; the rows of themes and of areas),
-    # 12: the withdrawn entries (tombstones).
-    with django_assert_num_queries(12):
+    # 12: the withdrawn entries (tombstones), 13: the rows' latest public
+    # changes (the list's ETag).
+    with django_assert_num_queries(13):
         assert client.get(f"{LIST}?{query}").status_code == 200
 
 

@@ -58,9 +58,9 @@ def test_unseen_editorial_work_moves_no_validator_and_keeps_cached_answers(
 
     assert current_version() == version
     assert _etags(client, *addresses) == before
-    # The list's answer is still the one stored: no query to rebuild it.
-    with django_assert_num_queries(0):
-        assert client.get(LIST, HTTP_IF_NONE_MATCH=before[0]).status_code == 304
+    # The entry's answer is still the one stored: its one query decides.
+    with django_assert_num_queries(1):
+        assert client.get(addresses[1], HTTP_IF_NONE_MATCH=before[1]).status_code == 304
 
 
 def test_a_partners_suggestion_moves_no_validator(client, library, no_rate_limits):
@@ -110,3 +110,111 @@ def test_an_entry_etag_follows_the_entry_and_what_it_shows(client, library):
 
     withdraw_initiative(library["other"])
     assert client.get(_detail("other"), HTTP_IF_NONE_MATCH=other).status_code == 410
+
+
+def _kent(library) -> str:
+    return f"{LIST}?police_area={library['area'].slug}"
+
+
+def test_a_lists_etag_comes_from_its_own_results(client, library):
+    kent = _kent(library)
+    kent_etag, all_etag = _etags(client, kent, LIST)
+
+    other = library["other"]  # not in Kent
+    other.summary = "Reworded."
+    other.save()
+
+    assert _etags(client, kent, LIST)[0] == kent_etag
+    assert _etags(client, LIST)[0] != all_etag
+    assert client.get(kent, HTTP_IF_NONE_MATCH=kent_etag).status_code == 304
+
+    shown = library["shown"]
+    shown.summary = "Reworded too."
+    shown.save()
+
+    response = client.get(kent, HTTP_IF_NONE_MATCH=kent_etag)
+    assert response.status_code == 200
+    assert response.json()["results"][0]["summary"] == "Reworded too."
+
+
+def test_entries_joining_or_leaving_a_list_move_its_etag(client, library):
+    kent = _kent(library)
+    etags = _etags(client, kent)
+
+    draft = library["draft"]
+    draft.police_areas.add(library["area"])
+    publish_initiative(draft)
+    etags += _etags(client, kent)
+    withdraw_initiative(library["shown"])
+    etags += _etags(client, kent)
+    withdraw_initiative(draft)
+    etags += _etags(client, kent)
+
+    assert len(set(etags)) == 4
+    assert client.get(kent).json()["count"] == 0
+
+
+def test_what_a_page_does_not_show_leaves_it_alone(client, library):
+    first = f"{LIST}?ordering=title&page_size=1"
+    [etag] = _etags(client, first)
+    assert client.get(first).json()["results"][0]["slug"] == "shown"
+
+    other = library["other"]  # on page 2
+    other.summary = "Reworded."
+    other.save()
+
+    assert _etags(client, first) == [etag]
+    # Another entry before it in the order is a new first page.
+    make_initiative(slug="aardvark", title="Aardvark scheme")
+    assert _etags(client, first) != [etag]
+
+
+def test_a_lists_facets_and_tombstones_are_part_of_its_answer(client, library):
+    kent = _kent(library)
+    faceted = f"{kent}&status=active&facets=status"
+    syncing = f"{kent}&updated_since=2000-01-01"
+    shown, draft = library["shown"], library["draft"]
+    shown.status = "active"
+    shown.save()
+    before = _etags(client, faceted, syncing)
+
+    # A pilot in Kent: the status facet counts it, the rows do not show it.
+    draft.status = "pilot"
+    draft.save()
+    draft.police_areas.add(library["area"])
+    publish_initiative(draft)
+    faceted_now = client.get(faceted)
+    assert [row["slug"] for row in faceted_now.json()["results"]] == ["shown"]
+    assert faceted_now["ETag"] != before[0]
+
+    # A tombstone from elsewhere is listed beside the rows of a sync.
+    syncing_now = _etags(client, syncing)
+    withdraw_initiative(library["other"])
+    assert _etags(client, syncing) != syncing_now
+
+
+def test_a_lists_304_costs_no_query_until_a_public_change_then_a_few(
+    client, library, django_assert_num_queries
+):
+    kent = _kent(library)
+    etag = client.get(kent)["ETag"]
+
+    # Remembered for the content version: nothing public has changed.
+    with django_assert_num_queries(0):
+        assert client.get(kent, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    other = library["other"]  # not in Kent
+    other.summary = "Reworded."
+    other.save()
+
+    # The area's slug checked, the count, the page, its two prefetches
+    # (areas, themes) and the rows' latest changes; no serialising.
+    with django_assert_num_queries(6):
+        response = client.get(kent, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    # And remembered again.
+    with django_assert_num_queries(0):
+        assert client.get(kent, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    last_modified = response["Last-Modified"]
+    assert client.get(kent, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304

@@ -133,9 +133,13 @@ def _reference(query: str) -> dict:
         name: [
             {"value": option.value, "count": option.count}
             for option in filterset.filters[name].count(
-                filterset.narrow(public_initiatives(include_demo=True), without={name})
-                .order_by()
-                .values("pk")
+                list(
+                    filterset.narrow(
+                        public_initiatives(include_demo=True), without={name}
+                    )
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
             )
         ]
         for name in params.get("facets", "").split(",")

@@ -21,3 +21,12 @@ def test_connections_plan_for_pages_read_from_memory_or_ssd():
             "SELECT setting, source FROM pg_settings WHERE name = 'random_page_cost'"
         )
         assert cursor.fetchone() == ("1.1", "client")
+
+
+def test_queries_start_no_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setting, source FROM pg_settings "
+            "WHERE name = 'max_parallel_workers_per_gather'"
+        )
+        assert cursor.fetchone() == ("0", "client")
