@@ -116,13 +116,17 @@ def facet_counts(
                 )
             return among(filterset.narrow(queryset, without={name, "q"}), matched)
 
-        # Every facet whose own filter is not chosen counts among the same
-        # entries, the results: they are found once, and each facet counts
-        # among their ids (an array: an index lookup per id, or one hashed
-        # pass) instead of finding them again in a subquery of its own.
+        # When searching, every facet whose own filter is not chosen counts
+        # among the same entries, the results: they are found once, and each
+        # facet counts among their ids (an array: an index lookup per id, or
+        # one hashed pass) instead of a subquery of its own, which PostgreSQL
+        # joined against every initiative. Without words, a subquery: the
+        # ids of a whole library are not worth sending back and forth.
         results: list[list[int]] = []
 
-        def ids(name: str) -> list[int]:
+        def ids(name: str) -> list[int] | QuerySet:
+            if matched is None:
+                return narrowed(name).order_by().values("pk")
             if filterset.chosen(name):
                 return _ids(narrowed(name))
             if not results:

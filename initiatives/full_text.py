@@ -125,15 +125,17 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY({rhs}::bigint[])", [*lhs_params, *rhs_params]
 
 
-def among(queryset: QuerySet[M], ids: list[int], field: str = "pk") -> QuerySet[M]:
-    """Narrow to the rows whose ``field`` (an initiative's id) is in ``ids``
-    (from ``matching_ids``, say).
+def among(
+    queryset: QuerySet[M], ids: list[int] | QuerySet, field: str = "pk"
+) -> QuerySet[M]:
+    """Narrow to the rows whose ``field`` (an initiative's id) is in ``ids``:
+    a list (from ``matching_ids``, say), or a subquery of ids.
 
-    One array parameter rather than ``pk__in`` on PostgreSQL: a broad search
-    has tens of thousands of matches, and PostgreSQL hashes a long ``= ANY``
-    array. SQLite has no arrays, and its libraries are small.
+    A list is one array parameter rather than ``pk__in`` on PostgreSQL: a
+    broad search has tens of thousands of matches, and PostgreSQL hashes a
+    long ``= ANY`` array. SQLite has no arrays, and its libraries are small.
     """
-    if not uses_postgresql(queryset):
+    if isinstance(ids, QuerySet) or not uses_postgresql(queryset):
         return queryset.filter(**{f"{field}__in": ids})
     return queryset.filter(_AnyOf(F(field), ids))
 
