@@ -921,8 +921,31 @@ class TextField(TextOnly, serializers.CharField):
     default_error_messages = {"invalid": "Give a string of text."}
 
 
-class TextUrlField(TextOnly, serializers.URLField):
-    pass
+# What web_address_validator accepts, as far as a schema can say: http or
+# https, and a host name of at most 253 characters (a URI may have longer).
+WEB_ADDRESS_PATTERN = r"^https?://[^/?#@:]{1,253}(?::[0-9]{1,5})?(?:[/?#].*)?$"
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "string",
+                "format": "uri",
+                "pattern": WEB_ADDRESS_PATTERN,
+                "maxLength": 500,
+            },
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+)
+class WebAddressInputField(TextOnly, serializers.URLField):
+    """An http or https address, or nothing, documented as it is checked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("validators", [web_address_validator])
+        super().__init__(**kwargs)
 
 
 class TextEmailField(TextOnly, serializers.EmailField):
@@ -938,7 +961,7 @@ class SlugsField(ManyRelatedField):
         super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str) or not hasattr(data, "__iter__"):
+        if not isinstance(data, list | tuple):  # a JSON array, or a form's list
             self.fail("not_a_list", input_type=type(data).__name__)
         values = list(data)
         if len(values) > self.max_length:
@@ -1003,13 +1026,7 @@ class SuggestionSubmissionSerializer(serializers.Serializer):
     description = TextField(
         max_length=10000, required=False, allow_blank=True, default=""
     )
-    website = TextUrlField(
-        max_length=500,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[web_address_validator],
-    )
+    website = WebAddressInputField(required=False, allow_blank=True, default="")
     themes = SlugChoiceField(
         many=True,
         max_items=MAX_SUGGESTED_THEMES,

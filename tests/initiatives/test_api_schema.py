@@ -1,5 +1,6 @@
 """The API's OpenAPI schema, its documentation pages, and schemathesis."""
 
+import re
 import threading
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -78,6 +79,13 @@ def test_a_suggestion_body_is_documented_as_the_server_checks_it(openapi):
         assert sorted(items["enum"]) == sorted(
             documented[parameter]["schema"]["items"]["enum"]
         ), parameter
+    # A web address as it is checked: http(s), a host of at most 253.
+    website = body["properties"]["website"]["oneOf"][0]
+    pattern = re.compile(website["pattern"])
+    assert pattern.match("https://www.example.org/a/b?c=d#e")
+    assert pattern.match("http://example.org:8080")
+    assert not pattern.match("ftp://example.org/")
+    assert not pattern.match("https://" + ".".join(["a" * 63] * 5) + ".org")
     consent = body["properties"]["consent"]
     # drf-spectacular names every enum as a component, referred to by allOf.
     reference = consent.get("$ref") or consent["allOf"][0]["$ref"]
