@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.core.validators import URLValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -921,9 +922,30 @@ class TextField(TextOnly, serializers.CharField):
     default_error_messages = {"invalid": "Give a string of text."}
 
 
-# What web_address_validator accepts, as far as a schema can say: http or
-# https, and a host name of at most 253 characters (a URI may have longer).
-WEB_ADDRESS_PATTERN = r"^https?://[^/?#@:]{1,253}(?::[0-9]{1,5})?(?:[/?#].*)?$"
+def _web_address_pattern() -> str:
+    """What ``web_address_validator`` accepts, as a schema pattern: Django's
+    URLValidator's own parts (http or https; an IPv4 or IPv6 address or a
+    host name with a top-level domain, or localhost), made case-insensitive
+    (a schema's pattern takes no flags), and a host name of at most 253
+    characters. It ends with a lookahead, not ``$``, which Python's regular
+    expressions (and so a client's generator) also match before a final
+    newline, which Django refuses."""
+
+    def either_case(part: str) -> str:
+        return part.replace("a-z", "a-zA-Z").replace("0-9a-f", "0-9a-fA-F")
+
+    host_name = r"(?=[^\s:/?#]{1,253}(?:[:/?#]|(?![\s\S])))" + either_case(
+        URLValidator.host_re
+    )
+    hosts = [URLValidator.ipv4_re, either_case(URLValidator.ipv6_re), host_name]
+    return (
+        r"^[hH][tT][tT][pP][sS]?://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?"
+        f"(?:{'|'.join(hosts)})"
+        r"(?::[0-9]{1,5})?(?:[/?#]\S*)?(?![\s\S])"
+    )
+
+
+WEB_ADDRESS_PATTERN = _web_address_pattern()
 
 
 @extend_schema_field(
