@@ -130,9 +130,11 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
 
 class SlugListSchema(OpenApiSerializerFieldExtension):
-    """A suggestion's lists of slugs as the server checks them: slugs, at
-    most ``max_length`` of them, at least one unless empty is allowed, so a
-    generated client (or schemathesis) never sends a list that is refused."""
+    """A suggestion's lists of slugs as the server checks them: slugs of the
+    areas or themes there are (the controlled vocabularies the list filters
+    enumerate too), at most ``max_length`` of them, at least one unless
+    empty is allowed, so a generated client (or schemathesis) never sends a
+    list that is refused."""
 
     target_class = "initiatives.serializers.SlugsField"
 
@@ -140,7 +142,15 @@ class SlugListSchema(OpenApiSerializerFieldExtension):
         schema = auto_schema._map_serializer_field(
             self.target, direction, bypass_extensions=True
         )
-        schema["items"] = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}
+        child = self.target.child_relation
+        slugs = child.queryset.order_by(child.slug_field).values_list(
+            child.slug_field, flat=True
+        )
+        schema["items"] = {
+            "type": "string",
+            "pattern": r"^[-a-zA-Z0-9_]+$",
+            "enum": list(slugs),
+        }
         schema["maxItems"] = self.target.max_length
         if not self.target.allow_empty:
             schema["minItems"] = 1

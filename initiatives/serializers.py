@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.core.validators import URLValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -921,8 +922,52 @@ class TextField(TextOnly, serializers.CharField):
     default_error_messages = {"invalid": "Give a string of text."}
 
 
-class TextUrlField(TextOnly, serializers.URLField):
-    pass
+def _web_address_pattern() -> str:
+    """What ``web_address_validator`` accepts, as a schema pattern: Django's
+    URLValidator's own parts (http or https; an IPv4 or IPv6 address or a
+    host name with a top-level domain, or localhost), made case-insensitive
+    (a schema's pattern takes no flags), and a host name of at most 253
+    characters. It ends with a lookahead, not ``$``, which Python's regular
+    expressions (and so a client's generator) also match before a final
+    newline, which Django refuses."""
+
+    def either_case(part: str) -> str:
+        return part.replace("a-z", "a-zA-Z").replace("0-9a-f", "0-9a-fA-F")
+
+    host_name = r"(?=[^\s:/?#]{1,253}(?:[:/?#]|(?![\s\S])))" + either_case(
+        URLValidator.host_re
+    )
+    hosts = [URLValidator.ipv4_re, either_case(URLValidator.ipv6_re), host_name]
+    return (
+        r"^[hH][tT][tT][pP][sS]?://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?"
+        f"(?:{'|'.join(hosts)})"
+        r"(?::[0-9]{1,5})?(?:[/?#]\S*)?(?![\s\S])"
+    )
+
+
+WEB_ADDRESS_PATTERN = _web_address_pattern()
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "string",
+                "format": "uri",
+                "pattern": WEB_ADDRESS_PATTERN,
+                "maxLength": 500,
+            },
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+)
+class WebAddressInputField(TextOnly, serializers.URLField):
+    """An http or https address, or nothing, documented as it is checked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("validators", [web_address_validator])
+        super().__init__(**kwargs)
 
 
 class TextEmailField(TextOnly, serializers.EmailField):
@@ -938,7 +983,7 @@ class SlugsField(ManyRelatedField):
         super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str) or not hasattr(data, "__iter__"):
+        if not isinstance(data, list | tuple):  # a JSON array, or a form's list
             self.fail("not_a_list", input_type=type(data).__name__)
         values = list(data)
         if len(values) > self.max_length:
@@ -1003,13 +1048,7 @@ class SuggestionSubmissionSerializer(serializers.Serializer):
     description = TextField(
         max_length=10000, required=False, allow_blank=True, default=""
     )
-    website = TextUrlField(
-        max_length=500,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[web_address_validator],
-    )
+    website = WebAddressInputField(required=False, allow_blank=True, default="")
     themes = SlugChoiceField(
         many=True,
         max_items=MAX_SUGGESTED_THEMES,

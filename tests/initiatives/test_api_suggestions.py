@@ -126,6 +126,11 @@ class TestSuggesting:
             ({"police_areas": ["es\x00sex"]}, "police_areas"),
             ({"police_areas": [7]}, "police_areas"),
             ({"police_areas": "essex"}, "police_areas"),
+            # An object is not a list, even an empty one.
+            ({"themes": {}}, "themes"),
+            ({"police_areas": {"essex": 1}}, "police_areas"),
+            # A host name longer than DNS allows (253), in 63-letter labels.
+            ({"website": "https://" + ".".join(["a" * 63] * 5) + ".org"}, "website"),
             # Bounded: more areas than there are.
             ({"police_areas": [f"area-{n}" for n in range(30_000)]}, "police_areas"),
             ({"themes": ["understanding-demand"] * 31}, "themes"),
