@@ -22,12 +22,15 @@ one more, small query. The counts are kept in the result cache
 its own, so a repeated or related search is counted once.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from django.core.validators import slug_re
 from django.db.models import Count, Model, QuerySet
+from django.utils.text import slugify
 
 from initiatives.full_text import among, matching_ids
 from initiatives.models import (
@@ -59,6 +62,18 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+
+    @property
+    def id_part(self) -> str:
+        """The value as it may stand in an HTML id: itself when it is a slug,
+        as almost every value is. A toolkit's rating is free text ("High",
+        "Effect: ...; quality of evidence: very strong"), and an id may hold
+        no space: it is made a slug, with a digest of the value so that two
+        ratings never share an id."""
+        if slug_re.fullmatch(self.value):
+            return self.value
+        digest = hashlib.sha256(self.value.encode()).hexdigest()[:8]
+        return f"{slugify(self.value)}-{digest}"
 
 
 def facet_counts(

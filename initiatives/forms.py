@@ -1,9 +1,10 @@
-"""Forms: curation in the admin and the visitors' search page."""
+"""Forms: curation in the admin, and the forms visitors send."""
 
 import datetime
 import re
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core import signing
@@ -11,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 
 from initiatives.models import (
+    PROBLEM_REPORT_MAX_LENGTH,
     Briefing,
     Funding,
     GovernancePeriod,
     Initiative,
     PoliceArea,
+    ProblemReport,
     Source,
 )
 from initiatives.partial_dates import (
@@ -280,14 +283,100 @@ class WebAddressFormField(forms.URLField):
         super().__init__(**kwargs)
 
 
-class SuggestionForm(forms.Form):
-    """An initiative suggested by a PCC office or a practitioner.
+class PublicForm(forms.Form):
+    """A form anyone may send, with two quiet checks that keep robots out
+    without a third-party CAPTCHA: a field people never see (robots fill it
+    in), and a signed note of when the form was shown (robots send it within
+    a second or two), which the view lets through once only (``nonce_key``).
 
-    Two quiet checks keep robots out without a third-party CAPTCHA: a field
-    people never see (robots fill it in), and a signed note of when the form
-    was shown (robots send it within a second or two), which the view lets
-    through once only (``nonce``).
+    Both fields are added after the form's own, in ``__init__``, so a form's
+    fields keep their order. ``sent_thing`` names what is sent in the
+    messages; ``sent_key`` starts the cache key that remembers a note used.
     """
+
+    sent_thing = "form"
+    sent_key = "form-sent"
+
+    def __init__(
+        self, *args, min_seconds: float = 3, max_seconds: float = 86400, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.min_seconds = min_seconds
+        self.max_seconds = max_seconds
+        # The trap: hidden from people (and from screen readers), filled by robots.
+        self.fields["fax_number"] = forms.CharField(
+            label="Leave this empty", required=False, max_length=200
+        )
+        self.fields["fax_number"].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off"}
+        )
+        self.fields["started"] = forms.CharField(widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial["started"] = fill_time_token()
+
+    @property
+    def is_trapped(self) -> bool:
+        """Whether a robot filled in the hidden field (call after is_valid)."""
+        return bool(self.cleaned_data.get("fax_number"))
+
+    def clean_started(self) -> float:
+        too_long = (
+            f"This form was open for too long. Please check your {self.sent_thing} "
+            "and send it again."
+        )
+        try:
+            moment, nonce = signing.loads(
+                self.cleaned_data["started"],
+                salt=SUGGESTION_FORM_SALT,
+                max_age=datetime.timedelta(seconds=self.max_seconds),
+            )
+            shown_at = float(moment)
+            if not isinstance(nonce, str) or not FORM_NONCE.fullmatch(nonce):
+                raise ValueError("not a nonce")
+        except signing.SignatureExpired:
+            raise forms.ValidationError(too_long) from None
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                f"Please send the {self.sent_thing} from the form on this page."
+            ) from None
+        if time.time() - shown_at > self.max_seconds:
+            raise forms.ValidationError(too_long)
+        if time.time() - shown_at < self.min_seconds:
+            raise forms.ValidationError(
+                f"That was sent very quickly. Please check your {self.sent_thing} "
+                "and send it again."
+            )
+        self.nonce = nonce
+        return shown_at
+
+    @property
+    def nonce_key(self) -> str:
+        """The cache key that remembers this form was sent (after is_valid)."""
+        return f"{self.sent_key}:{self.nonce}"
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        # Text that is not text (bytes that were not UTF-8, such as a lone
+        # surrogate) is refused, as the API refuses it, not kept as "�". The
+        # trap says nothing: whatever fills it is dropped anyway.
+        for name, value in list(cleaned.items()):
+            readable = name == "fax_number" or not isinstance(value, str)
+            problem = None if readable else unreadable([value])
+            if problem:
+                self.add_error(name, problem)
+        return cleaned
+
+    def add_error(self, field, error):
+        # The timing check is about the whole form, not a field people see.
+        super().add_error(None if field == "started" else field, error)
+
+
+class SuggestionForm(PublicForm):
+    """An initiative suggested by a PCC office or a practitioner."""
+
+    sent_thing = "suggestion"
+    sent_key = "suggestion-form-sent"
 
     title = forms.CharField(
         max_length=200, help_text="The name the initiative goes by locally."
@@ -333,79 +422,87 @@ class SuggestionForm(forms.Form):
         "organisation to follow up this suggestion. They are never published.",
         error_messages={"required": "Tick the box so that we may keep your details."},
     )
-    # The trap: hidden from people (and from screen readers), filled by robots.
-    fax_number = forms.CharField(
-        label="Leave this empty", required=False, max_length=200
-    )
-    started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args, min_seconds: float = 3, max_seconds: float = 86400, **kwargs
+
+PAGE_ADDRESS_MAX_LENGTH = 500
+
+
+def site_path(address: str, host: str) -> str | None:
+    """The path (and query) of ``address`` when it names a page on this site
+    (a path such as ``/initiatives/``, or a whole address on ``host``), else
+    None: another site, a scheme other than http(s), or text no address has."""
+    address = address.strip()
+    if (
+        not address
+        or len(address) > PAGE_ADDRESS_MAX_LENGTH
+        or unreadable([address])
+        # Browsers read a backslash as a slash: "/\\evil.example" is off site.
+        or any(character < " " or character in "\\\x7f" for character in address)
     ):
+        return None
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # such as an unclosed "[" in the host
+        return None
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() != (
+            host.lower()
+        ):
+            return None
+    elif not address.startswith("/") or address.startswith("//"):
+        return None
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+class ProblemReportForm(PublicForm):
+    """A problem with the website, reported by a visitor."""
+
+    sent_thing = "report"
+    sent_key = "problem-report-sent"
+
+    kind = forms.ChoiceField(
+        label="What kind of problem is it?",
+        choices=ProblemReport.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of problem it is."},
+    )
+    description = forms.CharField(
+        label="What went wrong?",
+        max_length=PROBLEM_REPORT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you were doing, what happened and what you expected. If "
+        "it matters, say what you use, such as a screen reader or zoom. Please "
+        "leave out personal information.",
+        error_messages={"required": "Tell us what went wrong."},
+    )
+    page = forms.CharField(
+        label="Address of the page (optional)",
+        required=False,
+        max_length=PAGE_ADDRESS_MAX_LENGTH,
+        help_text="The page the problem is on: its address from your browser, or "
+        "its path, such as /initiatives/.",
+    )
+    reply_email = forms.EmailField(
+        label="Your e-mail address (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only if you would like a reply. It is used only to answer "
+        "this report and is never published.",
+    )
+
+    def __init__(self, *args, site_host: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.min_seconds = min_seconds
-        self.max_seconds = max_seconds
-        self.fields["fax_number"].widget.attrs.update(
-            {"tabindex": "-1", "autocomplete": "off"}
-        )
-        if not self.is_bound:
-            self.initial["started"] = fill_time_token()
+        self.site_host = site_host
 
-    @property
-    def is_trapped(self) -> bool:
-        """Whether a robot filled in the hidden field (call after is_valid)."""
-        return bool(self.cleaned_data.get("fax_number"))
-
-    def clean_started(self) -> float:
-        try:
-            moment, nonce = signing.loads(
-                self.cleaned_data["started"],
-                salt=SUGGESTION_FORM_SALT,
-                max_age=datetime.timedelta(seconds=self.max_seconds),
+    def clean_page(self) -> str:
+        address = self.cleaned_data["page"]
+        if not address:
+            return ""
+        path = site_path(address, self.site_host)
+        if path is None:
+            raise ValidationError(
+                "Enter the address of a page on this website, such as "
+                f"/initiatives/ or https://{self.site_host}/initiatives/."
             )
-            shown_at = float(moment)
-            if not isinstance(nonce, str) or not FORM_NONCE.fullmatch(nonce):
-                raise ValueError("not a nonce")
-        except signing.SignatureExpired:
-            raise forms.ValidationError(
-                "This form was open for too long. Please check your suggestion "
-                "and send it again."
-            ) from None
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                "Please send the suggestion from the form on this page."
-            ) from None
-        if time.time() - shown_at > self.max_seconds:
-            raise forms.ValidationError(
-                "This form was open for too long. Please check your suggestion "
-                "and send it again."
-            )
-        if time.time() - shown_at < self.min_seconds:
-            raise forms.ValidationError(
-                "That was sent very quickly. Please check your suggestion and "
-                "send it again."
-            )
-        self.nonce = nonce
-        return shown_at
-
-    @property
-    def nonce_key(self) -> str:
-        """The cache key that remembers this form was sent (after is_valid)."""
-        return f"suggestion-form-sent:{self.nonce}"
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        # Text that is not text (bytes that were not UTF-8, such as a lone
-        # surrogate) is refused, as the API refuses it, not kept as "�". The
-        # trap says nothing: whatever fills it is dropped anyway.
-        for name, value in list(cleaned.items()):
-            readable = name == "fax_number" or not isinstance(value, str)
-            problem = None if readable else unreadable([value])
-            if problem:
-                self.add_error(name, problem)
-        return cleaned
-
-    def add_error(self, field, error):
-        # The timing check is about the whole form, not a field people see.
-        super().add_error(None if field == "started" else field, error)
+        return path

@@ -6,8 +6,8 @@ from practice_library.conditional import conditional_on_content
 app_name = "initiatives"
 
 # Pages that read only published content answer conditional GETs (ETag,
-# Last-Modified, 304) from the content version; the suggestion form, which
-# carries a CSRF token, does not.
+# Last-Modified, 304) from the content version; the suggestion and
+# report-a-problem forms, which carry a CSRF token, do not.
 public = conditional_on_content()
 
 urlpatterns = [
@@ -86,6 +86,16 @@ urlpatterns = [
     ),
     path("suggest/", views.SuggestView.as_view(), name="suggest"),
     path("suggest/thanks/", views.SuggestThanksView.as_view(), name="suggest-thanks"),
+    path(
+        "report-a-problem/",
+        views.ProblemReportView.as_view(),
+        name="report-problem",
+    ),
+    path(
+        "report-a-problem/thanks/",
+        views.ProblemReportThanksView.as_view(),
+        name="report-problem-thanks",
+    ),
     path(
         "organisations/",
         public(views.OrganisationListView.as_view()),

@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,7 +55,13 @@ from initiatives.downloads import (
 )
 from initiatives.exports import EXPORT_HEADER, export_row
 from initiatives.filters import InitiativeFilterSet, SourceFilterSet
-from initiatives.forms import MapThemeForm, SuggestionForm, fill_time_token
+from initiatives.forms import (
+    MapThemeForm,
+    ProblemReportForm,
+    SuggestionForm,
+    fill_time_token,
+    site_path,
+)
 from initiatives.metadata import (
     briefing_citation,
     briefing_document_citation,
@@ -71,6 +77,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     Organisation,
     PoliceArea,
+    ProblemReport,
     Source,
 )
 from initiatives.pictures import area_theme_matrix, bar_chart, cartogram
@@ -780,6 +787,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         # Filtered searches and whole-library downloads are endless for a
         # crawler; every entry is in the sitemap instead.
         f"Disallow: {reverse('initiatives:list')}?",
+        # The footer links every page's own report form (?page=...): one is
+        # enough for a crawler.
+        f"Disallow: {reverse('initiatives:report-problem')}?",
         f"Disallow: {reverse('initiatives:export-csv')}",
         f"Disallow: {reverse('initiatives:export-json')}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
@@ -787,78 +797,67 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-def _rate_key(request) -> str:
-    # Only a hash of the address is kept, and only for the rate window.
-    address = client_address(request)
-    return "suggest-rate:" + hashlib.sha256(address.encode()).hexdigest()
+class PublicFormView(FormView):
+    """A page with a form anyone may send (a ``PublicForm``).
 
-
-def _suggestions_sent(request) -> int:
-    return cache.get(_rate_key(request), 0)
-
-
-def _count_suggestion(request) -> None:
-    count_in_window(_rate_key(request), settings.SUGGESTION_RATE_WINDOW)
-
-
-SENT_ALREADY = (
-    "This form has been sent already. If this is another suggestion, check it "
-    "and send it again."
-)
-
-
-class SuggestView(FormView):
-    """The public form through which the field suggests an initiative.
-
-    Limited per address (SUGGESTION_RATE_LIMIT an hour, through the shared
-    cache); a robot that fills the hidden field is thanked and ignored.
+    At most ``rate_limit()`` forms an hour are taken from one address
+    (counted in the shared cache under a hash of it, robots included); each
+    form shown is taken once; a robot that fills the hidden field is
+    thanked and ignored. ``save(form)`` keeps what was sent, raising
+    ValidationError naming the field when it cannot.
     """
 
-    template_name = "initiatives/suggestion_form.html"
-    form_class = SuggestionForm
     # FormView would take PUT as POST; a form is only ever POSTed.
     http_method_names = ["get", "head", "post", "options"]
+    rate_key_prefix: str
+    sent_already: str
+    success_url_name: str
+
+    def rate_limit(self) -> int:
+        raise NotImplementedError
+
+    def rate_window(self) -> int:
+        raise NotImplementedError
+
+    def save(self, form) -> None:
+        raise NotImplementedError
+
+    def form_options(self) -> dict[str, Any]:
+        """What the form class takes besides its data."""
+        return {}
+
+    def _rate_key(self) -> str:
+        # Only a hash of the address is kept, and only for the rate window.
+        address = client_address(self.request)
+        return f"{self.rate_key_prefix}:" + hashlib.sha256(address.encode()).hexdigest()
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "min_seconds": settings.SUGGESTION_MIN_SECONDS,
-        }
+        return {**super().get_form_kwargs(), **self.form_options()}
 
     def post(self, request, *args, **kwargs):
-        if _suggestions_sent(request) >= settings.SUGGESTION_RATE_LIMIT:
-            form = SuggestionForm(min_seconds=settings.SUGGESTION_MIN_SECONDS)
+        if cache.get(self._rate_key(), 0) >= self.rate_limit():
+            form = self.get_form_class()(
+                initial=self.get_initial(), **self.form_options()
+            )
             context = self.get_context_data(form=form, rate_limited=True)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        # One form shown, one suggestion: the nonce is remembered (in the
-        # shared cache, as long as the form's note is valid) once it is sent.
+        # One form shown, one sent: the nonce is remembered (in the shared
+        # cache, as long as the form's note is valid) once it is sent.
         if count_in_window(form.nonce_key, form.max_seconds) > 1:
-            form.add_error(None, SENT_ALREADY)
+            form.add_error(None, self.sent_already)
             return self.form_invalid(form)
         if not form.is_trapped:
-            data = form.cleaned_data
             try:
-                submit_suggestion(
-                    title=data["title"],
-                    police_areas=data["police_areas"],
-                    summary=data["summary"],
-                    description=data["description"],
-                    website=data["website"],
-                    themes=data["themes"],
-                    submitter_name=data["submitter_name"],
-                    submitter_email=data["submitter_email"],
-                    submitter_organisation=data["submitter_organisation"],
-                    consent=data["consent"],
-                )
+                self.save(form)
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, messages)
                 return self.form_invalid(form)
-        _count_suggestion(self.request)
-        return redirect("initiatives:suggest-thanks")
+        count_in_window(self._rate_key(), self.rate_window())
+        return redirect(self.success_url_name)
 
     def form_invalid(self, form):
         # The form shown again is a new form: its note is new (so one that
@@ -868,5 +867,105 @@ class SuggestView(FormView):
         return super().form_invalid(form)
 
 
+class SuggestView(PublicFormView):
+    """The public form through which the field suggests an initiative,
+    limited to SUGGESTION_RATE_LIMIT an hour from one address."""
+
+    template_name = "initiatives/suggestion_form.html"
+    form_class = SuggestionForm
+    rate_key_prefix = "suggest-rate"
+    sent_already = (
+        "This form has been sent already. If this is another suggestion, check "
+        "it and send it again."
+    )
+    success_url_name = "initiatives:suggest-thanks"
+
+    def rate_limit(self) -> int:
+        return settings.SUGGESTION_RATE_LIMIT
+
+    def rate_window(self) -> int:
+        return settings.SUGGESTION_RATE_WINDOW
+
+    def form_options(self) -> dict[str, Any]:
+        return {"min_seconds": settings.SUGGESTION_MIN_SECONDS}
+
+    def save(self, form) -> None:
+        data = form.cleaned_data
+        submit_suggestion(
+            title=data["title"],
+            police_areas=data["police_areas"],
+            summary=data["summary"],
+            description=data["description"],
+            website=data["website"],
+            themes=data["themes"],
+            submitter_name=data["submitter_name"],
+            submitter_email=data["submitter_email"],
+            submitter_organisation=data["submitter_organisation"],
+            consent=data["consent"],
+        )
+
+
 class SuggestThanksView(TemplateView):
     template_name = "initiatives/suggestion_thanks.html"
+
+
+class ProblemReportView(PublicFormView):
+    """Report a problem with the website: the accessibility statement's
+    default way to reach the team, kept for curators in the admin.
+
+    ``?kind=`` chooses the kind of problem and ``?page=`` (or, failing that,
+    the page the visitor came from) fills in the page's address, but only
+    with a page of this site. Limited to PROBLEM_REPORT_RATE_LIMIT an hour
+    from one address.
+    """
+
+    template_name = "initiatives/problem_report_form.html"
+    form_class = ProblemReportForm
+    rate_key_prefix = "problem-report-rate"
+    sent_already = (
+        "This form has been sent already. If this is another problem, check "
+        "your report and send it again."
+    )
+    success_url_name = "initiatives:report-problem-thanks"
+
+    def rate_limit(self) -> int:
+        return settings.PROBLEM_REPORT_RATE_LIMIT
+
+    def rate_window(self) -> int:
+        return settings.PROBLEM_REPORT_RATE_WINDOW
+
+    def form_options(self) -> dict[str, Any]:
+        return {
+            "min_seconds": settings.PROBLEM_REPORT_MIN_SECONDS,
+            "site_host": self.request.get_host(),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        kind = self.request.GET.get("kind", "")
+        if kind in ProblemReport.Kind.values:
+            initial["kind"] = kind
+        host = self.request.get_host()
+        here = reverse("initiatives:report-problem")
+        for address in (
+            self.request.GET.get("page", ""),
+            self.request.headers.get("referer", ""),
+        ):
+            path = site_path(address, host)
+            if path is not None and not path.startswith(here):
+                initial["page"] = path
+                break
+        return initial
+
+    def save(self, form) -> None:
+        data = form.cleaned_data
+        ProblemReport.objects.create(
+            kind=data["kind"],
+            description=data["description"].strip(),
+            page=data["page"],
+            reply_email=data["reply_email"],
+        )
+
+
+class ProblemReportThanksView(TemplateView):
+    template_name = "initiatives/problem_report_thanks.html"

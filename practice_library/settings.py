@@ -464,8 +464,8 @@ CORS_EXPOSE_HEADERS = [
 ]
 
 # --- Public pages ---
-# Where visitors report accessibility problems (shown on /accessibility/);
-# when unset, the statement asks them to contact the team running the site.
+# An e-mail address the accessibility statement gives, beside the
+# report-a-problem form (/report-a-problem/), for reporting problems.
 LIBRARY_CONTACT_EMAIL = env_str("LIBRARY_CONTACT_EMAIL")
 # Synthetic demo data (generate_demo_data) is left out of lists, counts, maps,
 # feeds and the sitemap unless a visitor asks (?include_demo=true) or the site
@@ -488,6 +488,10 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 SUGGESTION_RATE_LIMIT = env_int("SUGGESTION_RATE_LIMIT", 5)
 SUGGESTION_RATE_WINDOW = 60 * 60
 SUGGESTION_MIN_SECONDS = 3
+# Problems reported with the website (/report-a-problem/), limited the same way.
+PROBLEM_REPORT_RATE_LIMIT = env_int("PROBLEM_REPORT_RATE_LIMIT", 5)
+PROBLEM_REPORT_RATE_WINDOW = 60 * 60
+PROBLEM_REPORT_MIN_SECONDS = 3
 
 # Admin security. The admin lives at DJANGO_ADMIN_URL (default "admin/"); an
 # address that is not guessable keeps most password-guessing robots away.

@@ -196,6 +196,7 @@ def no_rate_limits(settings, throttle_rates):
         )
     )
     settings.SUGGESTION_RATE_LIMIT = 100000
+    settings.PROBLEM_REPORT_RATE_LIMIT = 100000
     settings.DOWNLOAD_RATE = "100000/minute"
 
 

@@ -172,6 +172,7 @@ ROLE_MIGRATIONS = [
     ("_editors_and_publishers", "create_roles"),
     ("_suggestion_permissions", "grant"),
     ("_source_permissions", "grant"),
+    ("_problem_report", "grant"),
 ]
 
 

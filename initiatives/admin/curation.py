@@ -1,12 +1,14 @@
-"""The record of editorial moves and the suggestions from the field."""
+"""The record of editorial moves, the suggestions from the field and the
+problems visitors report with the website."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from import_export import resources
 from import_export.fields import Field
 
-from initiatives.models import StateChange, Suggestion
+from initiatives.models import ProblemReport, StateChange, Suggestion
 from practice_library.admin import SpreadsheetExportMixin
 
 
@@ -107,3 +109,62 @@ class SuggestionAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     def mark_done(self, request, queryset):
         count = queryset.update(status=Suggestion.Status.DONE)
         self.message_user(request, f"{count} suggestions marked as dealt with.")
+
+
+class ProblemReportResource(resources.ModelResource):
+    """Reports as a spreadsheet, without the reply addresses."""
+
+    class Meta:
+        model = ProblemReport
+        fields = ["id", "created_at", "kind", "page", "description", "status"]
+        export_order = fields
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Problems reported with the website, newest first; new ones counted in
+    the filter. What the visitor sent cannot be changed; curators set the
+    status and keep a note."""
+
+    resource_classes = [ProblemReportResource]
+    list_display = ["created_at", "kind", "status", "page_link", "summary"]
+    list_display_links = ["created_at"]
+    list_filter = ["status", "kind"]
+    show_facets = admin.ShowFacets.ALWAYS
+    search_fields = ["description", "page", "reply_email"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "page_link",
+        "description",
+        "reply_email",
+        "created_at",
+        "status",
+        "curator_note",
+    ]
+    readonly_fields = ["kind", "page_link", "description", "reply_email", "created_at"]
+    actions = ["mark_in_hand", "mark_done"]
+
+    def has_add_permission(self, request):
+        return False  # reports come from visitors
+
+    @admin.display(description="Page", ordering="page")
+    def page_link(self, report: ProblemReport) -> str:
+        # Only a path on this site is ever stored (ProblemReportForm).
+        if not report.page:
+            return "—"
+        return format_html('<a href="{}">{}</a>', report.page, report.page)
+
+    @admin.display(description="What went wrong")
+    def summary(self, report: ProblemReport) -> str:
+        return Truncator(report.description).chars(80)
+
+    @admin.action(description="Mark as being looked at", permissions=["change"])
+    def mark_in_hand(self, request, queryset):
+        count = queryset.update(status=ProblemReport.Status.IN_HAND)
+        self.message_user(request, f"{count} reports marked as being looked at.")
+
+    @admin.action(description="Mark as dealt with", permissions=["change"])
+    def mark_done(self, request, queryset):
+        count = queryset.update(status=ProblemReport.Status.DONE)
+        self.message_user(request, f"{count} reports marked as dealt with.")

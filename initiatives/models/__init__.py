@@ -4,14 +4,22 @@
 - ``directory``: organisations and target groups;
 - ``library``: initiatives, briefings, the sources they cite and what
   links them;
-- ``curation``: editorial state changes and suggestions from the field;
+- ``curation``: editorial state changes, suggestions from the field and
+  problems reported with the website;
 - ``platform``: what the site runs on (content version, API keys, the
   spelling word list, what the content files loaded).
 
 Django, migrations and the rest of the code import them from here.
 """
 
-from initiatives.models.curation import StateChange, Suggestion, SuggestionQuerySet
+from initiatives.models.curation import (
+    PROBLEM_REPORT_MAX_LENGTH,
+    ProblemReport,
+    ProblemReportQuerySet,
+    StateChange,
+    Suggestion,
+    SuggestionQuerySet,
+)
 from initiatives.models.directory import Organisation, OrganisationKind, TargetGroup
 from initiatives.models.library import (
     LIST_DEFERRED,
@@ -50,6 +58,7 @@ from initiatives.models.platform import (
 
 __all__ = [
     "LIST_DEFERRED",
+    "PROBLEM_REPORT_MAX_LENGTH",
     "listed_relations",
     "REVIEW_INTERVAL",
     "Briefing",
@@ -74,6 +83,8 @@ __all__ = [
     "PublicChange",
     "PoliceArea",
     "PoliceAreaQuerySet",
+    "ProblemReport",
+    "ProblemReportQuerySet",
     "Region",
     "SearchWord",
     "Source",

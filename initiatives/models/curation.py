@@ -1,5 +1,6 @@
-"""The record of curation: moves between editorial states, and suggestions
-from the field waiting for a curator."""
+"""The record of curation: moves between editorial states, suggestions
+from the field and problems reported with the website, waiting for a
+curator."""
 
 from typing import Self
 
@@ -7,8 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from initiatives.models.library import Briefing, EditorialState, Initiative
+
+# The longest description of a problem a visitor may send: several
+# paragraphs, well short of what a robot would paste.
+PROBLEM_REPORT_MAX_LENGTH = 3000
 
 
 class StateChange(models.Model):
@@ -137,3 +143,58 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProblemReportQuerySet(models.QuerySet["ProblemReport"]):
+    def new(self) -> Self:
+        return self.filter(status=ProblemReport.Status.NEW)
+
+
+class ProblemReport(models.Model):
+    """A problem with the website reported by a visitor, for curators.
+
+    The default way the accessibility statement offers to report a problem
+    (``LIBRARY_CONTACT_EMAIL`` adds an address beside it). Private: reports
+    never reach a public page, a feed, a download or the API. The reply
+    address, when given, is kept only to answer the report.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESSIBILITY = "accessibility", "An accessibility problem"
+        INFORMATION = "information", "Wrong or missing information"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_HAND = "in-hand", "Being looked at"
+        DONE = "done", "Dealt with"
+
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    description = models.TextField(
+        "what went wrong", max_length=PROBLEM_REPORT_MAX_LENGTH
+    )
+    page = models.CharField(
+        "page address",
+        max_length=500,
+        blank=True,
+        help_text="The path on this site the report is about, if one was given.",
+    )
+    reply_email = models.EmailField(
+        "reply e-mail address",
+        blank=True,
+        help_text="Given only to be answered; never published.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    curator_note = models.TextField(blank=True, help_text="Private to curators.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {Truncator(self.description).chars(60)}"

@@ -2,7 +2,7 @@
 
 from django import template
 
-from initiatives.models import Suggestion
+from initiatives.models import ProblemReport, Suggestion
 
 register = template.Library()
 
@@ -11,3 +11,9 @@ register = template.Library()
 def new_suggestion_count() -> int:
     """How many suggestions from the field nobody has looked at yet."""
     return Suggestion.objects.new().count()
+
+
+@register.simple_tag
+def new_problem_report_count() -> int:
+    """How many problems reported with the website nobody has looked at yet."""
+    return ProblemReport.objects.new().count()

@@ -28,6 +28,14 @@
       }
     });
   }
-  new MutationObserver(function () { nameSelects(document); addressTagLinks(document); })
+  // Inside the button that opens an operation, Swagger UI wraps the path in
+  // a link with no address (deep links are off): it is text, not a link,
+  // and crawlers would report a link they cannot follow.
+  function unlinkPaths(root) {
+    root.querySelectorAll(".opblock-summary-path a.nostyle:not([href]):not([role])").forEach(function (link) {
+      link.setAttribute("role", "none");
+    });
+  }
+  new MutationObserver(function () { nameSelects(document); addressTagLinks(document); unlinkPaths(document); })
     .observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -54,6 +54,7 @@ PAGE_TYPES = {
     "sources": reverse("initiatives:source-list"),
     "source": reverse("initiatives:source-detail", args=["hub-evaluation"]),
     "suggest an initiative": reverse("initiatives:suggest"),
+    "report a problem": reverse("initiatives:report-problem"),
     "accessibility statement": reverse("accessibility"),
     "API reference": reverse("api:index"),
     "interactive API docs": reverse("api:docs"),

@@ -1,6 +1,8 @@
 """Evidence as a filter and an order: stage, outcome and national toolkit
 ratings, on the search page and in the API alike, with facet counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -192,6 +194,22 @@ def test_page_and_api_list_the_same(client, query):
     assert api.status_code == 200, api.content
     page_slugs = [i.slug for i in page.context["search"].page.object_list]
     assert page_slugs == [row["slug"] for row in api.json()["results"]]
+
+
+@pytest.mark.usefixtures("evidence_library")
+def test_rating_options_have_ids_without_spaces(client):
+    # A toolkit's rating is free text; an HTML id may hold no whitespace.
+    html = client.get(SEARCH).content.decode()
+
+    ids = re.findall(
+        r'<input type="checkbox" name="toolkit_rating"[^>]* id="([^"]*)"', html
+    )
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert all(re.fullmatch(r"toolkit_rating-[a-z0-9-]+", id_) for id_ in ids), ids
+    for id_ in ids:
+        assert f'<label for="{id_}">' in html
+    # Slugs are ids as they are.
+    assert 'id="toolkit-yef-toolkit"' in html
 
 
 @pytest.mark.usefixtures("evidence_library")

@@ -2,7 +2,8 @@
 
 Every writer is read back with the payloads of ``tests.formula_payloads`` in
 the text it carries: the page downloads, the API's CSV format, and every
-admin export, with titles sent anonymously through /suggest/.
+admin export, with titles sent anonymously through /suggest/ and
+/report-a-problem/.
 """
 
 import io
@@ -67,13 +68,31 @@ def _suggest(client, title: str, area, number: int) -> None:
     assert response.status_code == 302, response.content.decode()
 
 
+def _report_a_problem(client, description: str, number: int) -> None:
+    response = client.post(
+        reverse("initiatives:report-problem"),
+        {
+            "kind": "other",
+            "description": description,
+            "page": "/",
+            "reply_email": "",
+            "fax_number": "",
+            "started": fill_time_token(time.time() - 30),
+        },
+        REMOTE_ADDR=f"192.0.2.{number}",
+    )
+    assert response.status_code == 302, response.content.decode()
+
+
 @pytest.fixture
 def hostile_rows(client):
-    """A row of every exported kind carrying payloads; suggestions sent
-    through the public form, as an anonymous visitor would."""
+    """A row of every exported kind carrying payloads; suggestions and
+    reports of problems sent through the public forms, as an anonymous
+    visitor would."""
     area = make_police_area(name=PAYLOADS[3], slug="hostile-area")
     for number, title in enumerate(SUGGESTED, start=1):
         _suggest(client, title, area, number)
+        _report_a_problem(client, title, number)
     GovernancePeriod.objects.create(
         police_area=area, kind="pcc", body_name=PAYLOADS[7], note=PAYLOADS[8]
     )

@@ -95,6 +95,7 @@ def test_public_pages_and_api_pages_break_no_policy(site, page):
         "sources": reverse("initiatives:source-list"),
         "source": reverse("initiatives:source-detail", args=["report"]),
         "suggest": reverse("initiatives:suggest"),
+        "report a problem": reverse("initiatives:report-problem"),
         "api index": reverse("api:index"),
         "browsable api list": reverse("api:initiative-list"),
         "browsable api entry": reverse("api:initiative-detail", args=[initiative.slug]),
