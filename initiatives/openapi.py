@@ -146,11 +146,9 @@ class SlugListSchema(OpenApiSerializerFieldExtension):
         slugs = child.queryset.order_by(child.slug_field).values_list(
             child.slug_field, flat=True
         )
-        schema["items"] = {
-            "type": "string",
-            "pattern": r"^[-a-zA-Z0-9_]+$",
-            "enum": list(slugs),
-        }
+        schema["items"] = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}
+        if slugs:  # an enum lists at least one value
+            schema["items"]["enum"] = list(slugs)
         schema["maxItems"] = self.target.max_length
         if not self.target.allow_empty:
             schema["minItems"] = 1
