@@ -102,33 +102,42 @@ def result_validators(
     )
 
 
-def _recall_key(request: HttpRequest, variant: str) -> str:
-    number, _ = current_version()
+# How long a list's validators are remembered for a content version when the
+# result cache keeps nothing longer: the key names the version, so they can
+# never be wrong, only forgotten.
+RECALL_SECONDS = 3600
+
+
+def _recall_key(request: HttpRequest, variant: str, number: int) -> str:
     digest = hashlib.sha256(
         f"{number}\n{request.build_absolute_uri()}\n{variant}".encode()
     ).hexdigest()[:40]
     return f"result-validators:{digest}"
 
 
-def recalled_result_validators(request: HttpRequest, variant: str) -> Validators | None:
+def recalled_result_validators(
+    request: HttpRequest, variant: str, *, version: int | None = None
+) -> Validators | None:
     """The validators ``result_validators`` gave this request's answer at the
-    current content version, if the result cache remembers them.
+    content version (the current one unless given), if the cache remembers
+    them.
 
     Within one content version nothing public changes, so neither does the
-    answer: its 304, and its stored answer, need no query at all.
+    answer: its 304 needs no query at all. Kept whether or not the result
+    cache keeps answers: this is what a list's ETag is, not an answer.
     """
-    if not result_cache.enabled():
-        return None
-    return cache.get(_recall_key(request, variant))
+    number = current_version()[0] if version is None else version
+    return cache.get(_recall_key(request, variant, number))
 
 
 def remember_result_validators(
     request: HttpRequest, variant: str, validators: Validators
 ) -> None:
-    if result_cache.enabled():
-        cache.set(
-            _recall_key(request, variant), validators, settings.RESULT_CACHE_SECONDS
-        )
+    cache.set(
+        _recall_key(request, variant, current_version()[0]),
+        validators,
+        settings.RESULT_CACHE_SECONDS or RECALL_SECONDS,
+    )
 
 
 def set_validators(

@@ -341,9 +341,11 @@ class NotModifiedMiddleware:
     content version in the shared cache alone: a GET or HEAD with
     If-None-Match, no API key, the default format (JSON: no ``?format=`` and
     an Accept of ``*/*`` or ``application/json``), for an address served by
-    ``ConditionalContentMixin``. Everything else (a key to check, another
-    format, If-Match, a version not in the cache, an ETag that is not
-    current) goes on to the view, which answers in the same way. It sits
+    ``ConditionalContentMixin``; for a list keyed on its results, from the
+    validators its view remembered for this content version. Everything
+    else (a key to check, another format, If-Match, a version or a list's
+    validators not in the cache, an ETag that is not current) goes on to the
+    view, which answers in the same way. It sits
     inside CorsMiddleware, so a 304 has the same headers either way, and
     inside ApiErrorMiddleware, so an error (a Host not allowed) is JSON. It can
     only answer 304 to an ETag that the view gave for JSON at this address
@@ -382,15 +384,20 @@ class NotModifiedMiddleware:
             and issubclass(view_class, ConditionalContentMixin)
         ):
             return None
-        actions = getattr(view, "actions", None) or {}
-        if view_class.list_validators_from_results and actions.get("get") == "list":
-            return None  # its validators need its results: the view decides
         version = cached_version()
         if version is None:
             return None
-        validators = content_validators(
-            request, api_variant(JSONRenderer.format), version=version
-        )
+        variant = api_variant(JSONRenderer.format)
+        actions = getattr(view, "actions", None) or {}
+        if view_class.list_validators_from_results and actions.get("get") == "list":
+            # Its validators come from its results: known here only when
+            # remembered for this content version; else the view decides.
+            recalled = recalled_result_validators(request, variant, version=version[0])
+            if recalled is None:
+                return None
+            validators = recalled
+        else:
+            validators = content_validators(request, variant, version=version)
         response = conditional_response(request, validators)
         if response is None or response.status_code != status.HTTP_304_NOT_MODIFIED:
             return None

@@ -218,3 +218,20 @@ def test_a_lists_304_costs_no_query_until_a_public_change_then_a_few(
         assert client.get(kent, HTTP_IF_NONE_MATCH=etag).status_code == 304
     last_modified = response["Last-Modified"]
     assert client.get(kent, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+
+
+def test_a_lists_validators_are_remembered_even_with_the_result_cache_off(
+    client, library, settings, django_assert_num_queries
+):
+    settings.RESULT_CACHE_SECONDS = 0  # answers are never kept
+    kent = _kent(library)
+    etag = client.get(kent)["ETag"]
+
+    # Answered by NotModifiedMiddleware, before the view and any query.
+    with django_assert_num_queries(0):
+        response = client.get(kent, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    # But the answer itself is built afresh.
+    with django_assert_num_queries(6):
+        assert client.get(kent).status_code == 200
