@@ -131,10 +131,13 @@ def recalled_result_validators(
 
 
 def remember_result_validators(
-    request: HttpRequest, variant: str, validators: Validators
+    request: HttpRequest, variant: str, validators: Validators, *, version: int
 ) -> None:
+    """Remember a list's validators under the content version read before
+    its results were: a change committed meanwhile gives a new version, so
+    they are never remembered under a version they may not show."""
     cache.set(
-        _recall_key(request, variant, current_version()[0]),
+        _recall_key(request, variant, version),
         validators,
         settings.RESULT_CACHE_SECONDS or RECALL_SECONDS,
     )

@@ -208,6 +208,7 @@ class ConditionalContentMixin:
     #: (``answer_from_results``) rather than from the content version.
     list_validators_from_results = False
     _throttles_deferred = False
+    _version: Version | None = None
 
     def entry_version(self) -> Version | None:
         """The version of what this answer shows, when it is one entry's:
@@ -223,7 +224,11 @@ class ConditionalContentMixin:
         if request.method in CONDITIONAL_METHODS:
             if self.keys_on_results():
                 variant = api_variant(request.accepted_renderer.format)
-                self.validators = recalled_result_validators(request, variant)
+                # Read before the results: what they are remembered under.
+                self._version = current_version()
+                self.validators = recalled_result_validators(
+                    request, variant, version=self._version[0]
+                )
                 if self.validators is not None:
                     early = conditional_response(request, self.validators)
                     if early is not None:
@@ -257,10 +262,11 @@ class ConditionalContentMixin:
         if request.method not in CONDITIONAL_METHODS:
             return None
         variant = api_variant(request.accepted_renderer.format)
+        number, changed_at = self._version or current_version()
         self.validators = result_validators(
-            request, variant, results, last_modified=current_version()[1]
+            request, variant, results, last_modified=changed_at
         )
-        remember_result_validators(request, variant, self.validators)
+        remember_result_validators(request, variant, self.validators, version=number)
         early = conditional_response(request, self.validators)
         if early is not None:
             return early
